@@ -1,0 +1,131 @@
+package io.breakwater.job;
+
+import io.breakwater.finding.Finding;
+import io.breakwater.finding.FindingJson;
+import io.breakwater.ingest.DeadLetter;
+import io.breakwater.sink.DeadLetterJson;
+import io.breakwater.sink.JsonLinesSink;
+import io.breakwater.source.KafkaRecordReader;
+import io.breakwater.source.RawRecord;
+import io.breakwater.source.TelemetryFileFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Breakwater's entry point: reads the settings, picks the sources and sinks they name, and runs
+ * {@link DetectionPipeline} between them. Nothing here detects anything.
+ *
+ * <pre>
+ *   mvn -q compile exec:java                                  # bundled scenario, findings on stdout
+ *   flink run target/breakwater-job.jar --config jobs/kafka.yaml --kafka.bootstrap-servers broker:9092
+ * </pre>
+ */
+public final class BreakwaterJob {
+    private BreakwaterJob() {}
+
+    public static void main(String[] args) throws Exception {
+        JobSettings settings = JobSettings.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(settings));
+        env.setParallelism(settings.integer("parallelism"));
+        wire(env, settings);
+        env.execute(settings.get("name"));
+    }
+
+    /** Builds the job graph on {@code env}: what {@link #main} runs, also used by the tests. */
+    public static void wire(StreamExecutionEnvironment env, JobSettings settings) {
+        DetectionPipeline.Outputs out = DetectionPipeline.build(source(env, settings), settings);
+        FindingJson findingJson = new FindingJson();
+        DeadLetterJson deadLetterJson = new DeadLetterJson();
+        if (settings.get("output.findings") != null) {
+            out.findings.sinkTo(new JsonLinesSink<>(settings.get("output.findings"), findingJson::toJson))
+                    .name("findings-file").uid("findings-file").setParallelism(1);
+        }
+        if (settings.get("kafka.findings-topic") != null) {
+            out.findings.sinkTo(kafkaSink(settings, settings.get("kafka.findings-topic"),
+                    f -> f.findingId, findingJson::toJson, "findings")).name("findings-kafka").uid("findings-kafka");
+        }
+        if (settings.get("kafka.dead-letter-topic") != null) {
+            out.deadLetters.sinkTo(kafkaSink(settings, settings.get("kafka.dead-letter-topic"),
+                    d -> d.origin, deadLetterJson::toJson, "dead-letters"))
+                    .name("dead-letters-kafka").uid("dead-letters-kafka");
+        }
+        String deadLetterFile = settings.get("output.dead-letters");
+        if (deadLetterFile != null && !"none".equals(deadLetterFile)) {
+            out.deadLetters.sinkTo(new JsonLinesSink<DeadLetter>(deadLetterFile, deadLetterJson::toJson))
+                    .name("dead-letters-file").uid("dead-letters-file").setParallelism(1);
+        }
+    }
+
+    private static Configuration flinkConfig(JobSettings settings) {
+        Configuration conf = new Configuration();
+        // every type on the wire is a POJO with its own serializer: fail loudly rather than fall back to Kryo
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    private static DataStream<RawRecord> source(StreamExecutionEnvironment env, JobSettings settings) {
+        int maxChars = settings.integer("limits.max-record-chars");
+        if (settings.kafkaInput()) {
+            env.enableCheckpointing(settings.duration("checkpoint.interval").toMillis());
+            KafkaSource<RawRecord> kafka = KafkaSource.<RawRecord>builder()
+                    .setBootstrapServers(settings.get("kafka.bootstrap-servers"))
+                    .setTopics(settings.list("kafka.input-topics"))
+                    .setGroupId(settings.get("kafka.group-id"))
+                    .setStartingOffsets(startingOffsets(settings.get("kafka.starting-offsets")))
+                    .setDeserializer(new KafkaRecordReader(maxChars))
+                    .build();
+            // watermarks are made after parsing, where event time is known (see DetectionPipeline)
+            return env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka-telemetry")
+                    .uid("kafka-telemetry");
+        }
+        Path[] paths = settings.inputPaths().stream().map(Path::new).toArray(Path[]::new);
+        FileSource<RawRecord> files = FileSource.forRecordStreamFormat(new TelemetryFileFormat(maxChars), paths).build();
+        return env.fromSource(files, WatermarkStrategy.noWatermarks(), "file-telemetry").uid("file-telemetry");
+    }
+
+    private static OffsetsInitializer startingOffsets(String mode) {
+        return switch (mode) {
+            case "earliest" -> OffsetsInitializer.earliest();
+            case "latest" -> OffsetsInitializer.latest();
+            case "committed" -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+            default -> throw new IllegalArgumentException(
+                    "kafka.starting-offsets must be earliest, latest or committed, got " + mode);
+        };
+    }
+
+    private static <T> Sink<T> kafkaSink(JobSettings settings, String topic,
+            org.apache.flink.util.function.SerializableFunction<T, String> key,
+            org.apache.flink.util.function.SerializableFunction<T, String> value, String idSuffix) {
+        boolean exactlyOnce = "exactly-once".equals(settings.get("kafka.delivery-guarantee"));
+        Properties props = new Properties();
+        // below the broker's default transaction.max.timeout.ms (15 min), or an exactly-once job restarts forever
+        props.setProperty("transaction.timeout.ms", "600000");
+        KafkaRecordSerializationSchema<T> schema = (element, context, timestamp) -> {
+            String k = key.apply(element);
+            return new ProducerRecord<>(topic, k == null ? null : k.getBytes(StandardCharsets.UTF_8),
+                    value.apply(element).getBytes(StandardCharsets.UTF_8));
+        };
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(settings.get("kafka.bootstrap-servers"))
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(schema)
+                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+                .setTransactionalIdPrefix(settings.get("kafka.transactional-id-prefix") + "-" + idSuffix)
+                .build();
+    }
+}
