@@ -15,6 +15,7 @@ import io.breakwater.event.TelemetrySource;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ public class AuditEventParser implements TelemetryParser {
             eventTime = fallbackEventTime;
         } else {
             throw new MalformedRecordException("missing-event-time",
-                    "no stageTimestamp, requestReceivedTimestamp or timestamp");
+                    "no requestReceivedTimestamp, stageTimestamp or timestamp");
         }
         return classify(a, eventTime);
     }
@@ -179,7 +180,7 @@ public class AuditEventParser implements TelemetryParser {
         e.container = container.isEmpty() ? text(a.requestObject, "container") : container.get(0);
         if (!command.isEmpty()) {
             String[] argv = SecretRedactor.redactArguments(command.toArray(new String[0]));
-            e.process = new ProcessInfo(argv[0], java.util.Arrays.copyOfRange(argv, 1, argv.length), null);
+            e.process = new ProcessInfo(argv[0], Arrays.copyOfRange(argv, 1, argv.length), null);
             e.target = String.join(" ", argv);
         }
         return e;
@@ -330,8 +331,10 @@ public class AuditEventParser implements TelemetryParser {
             a.name = text(ref, "name");
             a.requestUri = text(r, "requestURI");
             a.stage = text(r, "stage");
-            a.timeText = firstNonNull(text(r, "stageTimestamp"),
-                    firstNonNull(text(r, "requestReceivedTimestamp"), text(r, "timestamp")));
+            // when the request was made, which every stage of it repeats: the stages of one request then carry one
+            // event time, and which stage survives deduplication changes nothing downstream
+            a.timeText = firstNonNull(text(r, "requestReceivedTimestamp"),
+                    firstNonNull(text(r, "stageTimestamp"), text(r, "timestamp")));
             String impersonated = text(r, "impersonatedUser", "username");
             a.principal = impersonated != null ? impersonated : text(r, "user", "username");
             JsonNode podName = at(r, "user", "extra", POD_NAME_EXTRA);

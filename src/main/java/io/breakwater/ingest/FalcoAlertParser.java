@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.StreamSupport;
 
 /**
  * Falco alerts (JSON output): syscall alerts and k8s_audit plugin alerts. Field keys contain dots and brackets
@@ -234,7 +235,7 @@ public class FalcoAlertParser implements TelemetryParser {
                 String s = get(key);
                 return s == null ? new String[0] : new String[] {s};
             }
-            return java.util.stream.StreamSupport.stream(v.spliterator(), false).map(JsonSupport::text)
+            return StreamSupport.stream(v.spliterator(), false).map(JsonSupport::text)
                     .filter(s -> s != null && !s.equals("<NA>")).toArray(String[]::new);
         }
 

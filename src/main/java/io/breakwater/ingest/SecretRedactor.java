@@ -35,6 +35,9 @@ public final class SecretRedactor {
     /** {@code --token=x}, {@code --db-password=x}, {@code API_KEY=x}. */
     private static final Pattern SECRET_ASSIGNMENT =
             Pattern.compile("(?i)^(-{0,2}" + SECRET_WORD + "=).+$", Pattern.DOTALL);
+    /** {@code password=x} or {@code api_key: x} inside free text (log lines, command lines, query strings). */
+    private static final Pattern INLINE_ASSIGNMENT =
+            Pattern.compile("(?i)(\\b" + SECRET_WORD + "\\s*[=:]\\s*)(?![\\s\"{\\[]|\\[REDACTED\\])[^\\s\"',;&]+");
     /** {@code --password} whose value is the next argument. */
     private static final Pattern SECRET_FLAG = Pattern.compile("(?i)^--?" + SECRET_WORD + "$");
 
@@ -74,6 +77,7 @@ public final class SecretRedactor {
         s = AUTH_HEADER.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
         s = AUTH_SCHEME.matcher(s).replaceAll("$1$2" + Matcher.quoteReplacement(REDACTED));
         s = JWT.matcher(s).replaceAll(REDACTED);
+        s = INLINE_ASSIGNMENT.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
         return URL_PASSWORD.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
     }
 

@@ -40,14 +40,24 @@ public final class BreakwaterJob {
 
     public static void main(String[] args) throws Exception {
         JobSettings settings = JobSettings.fromArgs(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig(settings));
-        env.setParallelism(settings.integer("parallelism"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         wire(env, settings);
         env.execute(settings.get("name"));
     }
 
-    /** Builds the job graph on {@code env}: what {@link #main} runs, also used by the tests. */
+    /**
+     * Configures {@code env} and builds the whole job graph on it, sources and sinks included: what {@link #main}
+     * runs, and what the integration tests run on their mini cluster.
+     */
     public static void wire(StreamExecutionEnvironment env, JobSettings settings) {
+        Configuration conf = new Configuration();
+        // every type on the wire is a POJO with its own serializer: fail loudly rather than fall back to Kryo
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(conf);
+        env.setParallelism(settings.integer("parallelism"));
+        if (settings.kafkaInput()) {
+            env.enableCheckpointing(settings.duration("checkpoint.interval").toMillis());
+        }
         DetectionPipeline.Outputs out = DetectionPipeline.build(source(env, settings), settings);
         FindingJson findingJson = new FindingJson();
         DeadLetterJson deadLetterJson = new DeadLetterJson();
@@ -71,17 +81,9 @@ public final class BreakwaterJob {
         }
     }
 
-    private static Configuration flinkConfig(JobSettings settings) {
-        Configuration conf = new Configuration();
-        // every type on the wire is a POJO with its own serializer: fail loudly rather than fall back to Kryo
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
-        return conf;
-    }
-
     private static DataStream<RawRecord> source(StreamExecutionEnvironment env, JobSettings settings) {
         int maxChars = settings.integer("limits.max-record-chars");
         if (settings.kafkaInput()) {
-            env.enableCheckpointing(settings.duration("checkpoint.interval").toMillis());
             KafkaSource<RawRecord> kafka = KafkaSource.<RawRecord>builder()
                     .setBootstrapServers(settings.get("kafka.bootstrap-servers"))
                     .setTopics(settings.list("kafka.input-topics"))

@@ -49,7 +49,7 @@ class AuditEventParserTest {
         assertEquals("dev-alice", e.principal);
         assertEquals("10.20.30.40", e.sourceIp);
         assertEquals("k8s_audit:7f1c2a9e-0001", e.rawRef);
-        assertEquals(Instant.parse("2025-03-04T10:15:30.456Z").toEpochMilli(), e.eventTime);
+        assertEquals(Instant.parse("2025-03-04T10:15:30.123Z").toEpochMilli(), e.eventTime);
         assertNull(e.cluster);
     }
 
