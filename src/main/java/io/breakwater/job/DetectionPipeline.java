@@ -8,6 +8,7 @@ import io.breakwater.correlate.WorkloadNames;
 import io.breakwater.detect.CauseAttacher;
 import io.breakwater.detect.DetectionPattern;
 import io.breakwater.detect.Detections;
+import io.breakwater.detect.Durations;
 import io.breakwater.detect.FindingBuilder;
 import io.breakwater.detect.InternalNetworks;
 import io.breakwater.detect.PatternCatalog;
@@ -205,8 +206,10 @@ public final class DetectionPipeline {
                 new FindingBuilder(patterns.get(patternId), steps, settings.get("cluster.name")), FINDING);
     }
 
+    /** The pattern file's bound, unless the job configuration overrides it ({@code detection.*-within}). */
     private Duration within(String patternId) {
-        return patterns.get(patternId).withinDuration();
+        String override = settings.get(JobSettings.WITHIN_OVERRIDES.get(patternId));
+        return override != null ? Durations.parse(override) : patterns.get(patternId).withinDuration();
     }
 
     private InternalNetworks internalNetworks() {

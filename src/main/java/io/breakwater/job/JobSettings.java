@@ -3,6 +3,7 @@ package io.breakwater.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.breakwater.detect.Detections;
 import io.breakwater.detect.Durations;
 import java.io.IOException;
 import java.io.Serializable;
@@ -36,7 +37,14 @@ public final class JobSettings implements Serializable {
             "time.out-of-orderness", "time.idleness", "time.container-resolve-wait", "time.container-binding-ttl",
             "time.workload-profile-ttl", "time.audit-stage-window",
             "patterns.dir", "network.internal-cidrs", "limits.max-record-chars", "limits.dead-letter-raw-chars",
-            "checkpoint.interval");
+            "checkpoint.interval", "detection.chain-within", "detection.credential-then-deploy-within",
+            "detection.exec-then-service-within", "detection.pod-token-then-privileged-exec-within");
+    /** Settings that override a pattern file's {@code within}, by pattern id. */
+    static final Map<String, String> WITHIN_OVERRIDES = Map.of(
+            Detections.CHAIN, "detection.chain-within",
+            Detections.CREDENTIAL_THEN_DEPLOY, "detection.credential-then-deploy-within",
+            Detections.EXEC_THEN_SERVICE, "detection.exec-then-service-within",
+            Detections.TOKEN_THEN_PRIVILEGED_EXEC, "detection.pod-token-then-privileged-exec-within");
     private static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry("name", "breakwater"),
             Map.entry("parallelism", "1"),
@@ -97,6 +105,11 @@ public final class JobSettings implements Serializable {
     }
 
     private void validate() {
+        for (String key : WITHIN_OVERRIDES.values()) {
+            if (get(key) != null) {
+                duration(key);
+            }
+        }
         for (String key : List.of("time.idleness", "time.container-resolve-wait", "time.container-binding-ttl",
                 "time.workload-profile-ttl", "time.audit-stage-window", "checkpoint.interval")) {
             duration(key);

@@ -102,6 +102,15 @@ class DetectionJobIntegrationTest {
     }
 
     @Test
+    void theChainsBoundIsConfigurableAndEnforced() throws Exception {
+        // the bundled chain spans about eight minutes from credential use to the first beacon
+        Map<String, JsonNode> findings = byPattern(run(SCENARIO, "unbounded", "short-bound",
+                Map.of("detection.chain-within", "5m")).findings);
+        assertFalse(findings.containsKey(CHAIN), findings.keySet().toString());
+        assertTrue(findings.containsKey(EXEC_THEN_SERVICE), "the shorter patterns keep their own bounds");
+    }
+
+    @Test
     void sameMillisecondOfTwoSourcesGivesTheSameFindingsInEitherArrivalOrder() throws Exception {
         // the Falco rename (service creation) is moved onto the exact millisecond of the audit exec
         List<String> records = new ArrayList<>(recordsInEventTimeOrder(SCENARIO));
@@ -159,9 +168,14 @@ class DetectionJobIntegrationTest {
     private record Result(List<JsonNode> findings, List<JsonNode> deadLetters) {}
 
     private Result run(Path input, String outOfOrderness, String name) throws Exception {
+        return run(input, outOfOrderness, name, Map.of());
+    }
+
+    private Result run(Path input, String outOfOrderness, String name, Map<String, String> extra) throws Exception {
         Path findings = tmp.resolve(name + "-findings.jsonl");
         Path deadLetters = tmp.resolve(name + "-dead-letters.jsonl");
-        JobSettings settings = JobSettings.of(Map.of(
+        Map<String, String> values = new HashMap<>(extra);
+        values.putAll(Map.of(
                 "parallelism", "2",
                 "cluster.name", "it",
                 "input.paths", input.toString(),
@@ -169,6 +183,7 @@ class DetectionJobIntegrationTest {
                 "output.dead-letters", deadLetters.toString(),
                 "time.out-of-orderness", outOfOrderness,
                 "network.internal-cidrs", "10.96.0.0/12,10.244.0.0/16"));
+        JobSettings settings = JobSettings.of(values);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         BreakwaterJob.wire(env, settings);
         env.execute(name);
