@@ -22,6 +22,8 @@ public final class WorkloadNames {
     private static final Pattern CONTROLLER_POD = Pattern.compile("^(.+)-" + SAFE + "{5}$");
     private static final Pattern STATEFUL_POD = Pattern.compile("^(.+)-\\d+$");
     private static final Pattern REPLICASET = Pattern.compile("^(.+)-" + SAFE + "{6,10}$");
+    /** A CronJob's Job, {@code <cronjob>-<scheduled minute>}: its pods are named as {@link #CRONJOB_POD}. */
+    private static final Pattern CRONJOB_JOB = Pattern.compile("^(.+)-\\d{8,}$");
     private static final Pattern[] BY_PRECEDENCE = {DEPLOYMENT_POD, CRONJOB_POD, CONTROLLER_POD, STATEFUL_POD};
 
     private WorkloadNames() {}
@@ -55,9 +57,11 @@ public final class WorkloadNames {
             workload = workloadOf(e.pod);
         } else if (e.kind == EventKind.WORKLOAD_DEPLOY && e.workloadName != null) {
             // a controller's pod create before the API server named it: the name is the generateName prefix,
-            // i.e. the ReplicaSet's name (<deployment>-<hash>) or the owner's name
+            // i.e. the ReplicaSet's name (<deployment>-<hash>), a CronJob's Job (<cronjob>-<minute>) or the owner's
+            // name: walked back the same way as the pod's later name, so both meet under one key
             Matcher rs = REPLICASET.matcher(e.workloadName);
-            workload = rs.matches() ? rs.group(1) : e.workloadName;
+            Matcher job = CRONJOB_JOB.matcher(e.workloadName);
+            workload = rs.matches() ? rs.group(1) : job.matches() ? job.group(1) : e.workloadName;
         } else {
             return null;
         }

@@ -17,7 +17,14 @@ public final class InternalNetworks implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final List<String> DEFAULT_RANGES = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
             "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10");
-    private static final Pattern IP_LITERAL = Pattern.compile("^[0-9.]+$|^[0-9a-fA-F:.]*:[0-9a-fA-F:.]*$");
+    /**
+     * Dotted-quad IPv4 (each part checked against 255 below), or text with a colon that starts with a hex digit or
+     * a colon, which the JDK parses as an IPv6 literal or refuses without a lookup. Looser text ({@code 999.1.1.1},
+     * {@code 1.2.3.4.5}, {@code .:}) would be handed to the resolver, and legacy IPv4 forms ({@code 1.2.3},
+     * {@code 1234}) would be read as addresses.
+     */
+    private static final Pattern IP_LITERAL =
+            Pattern.compile("^\\d{1,3}(?:\\.\\d{1,3}){3}$|^(?=.*:)[0-9a-fA-F:][0-9a-fA-F:.]*$");
 
     private final List<Cidr> ranges = new ArrayList<>();
 
@@ -45,6 +52,13 @@ public final class InternalNetworks implements Serializable {
     static byte[] literal(String ip) {
         if (ip == null || !IP_LITERAL.matcher(ip).matches()) {
             return null;
+        }
+        if (ip.indexOf(':') < 0) {
+            for (String part : ip.split("\\.")) {
+                if (Integer.parseInt(part) > 255) {
+                    return null;
+                }
+            }
         }
         try {
             return InetAddress.getByName(ip).getAddress();

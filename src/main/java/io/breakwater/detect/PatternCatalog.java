@@ -73,6 +73,10 @@ public final class PatternCatalog implements Serializable {
         if (!p.severity.matches("low|medium|high|critical")) {
             throw new IllegalStateException("pattern " + id + ": severity must be low, medium, high or critical");
         }
-        p.withinDuration(); // every pattern is bounded in time: fail now if it is not
+        try {
+            p.withinDuration(); // every pattern is bounded in time: fail now if it is not
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("pattern " + id + ": within: " + e.getMessage(), e);
+        }
     }
 }

@@ -49,7 +49,11 @@ public final class JsonRecordSplitter {
             text.append(c);
             atLineStart = c == '\n';
             if (inString) {
-                if (escaped) {
+                if (c == '\n') {
+                    // JSON strings hold no raw line breaks: the string (and the record) was cut off here
+                    inString = false;
+                    escaped = false;
+                } else if (escaped) {
                     escaped = false;
                 } else if (c == '\\') {
                     escaped = true;
