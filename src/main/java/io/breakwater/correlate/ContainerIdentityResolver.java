@@ -234,7 +234,9 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         Long seen = lastSeen.value();
         if (seen == null || eventTime > seen) {
             lastSeen.update(eventTime);
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, eventTime + bindingTtlMs);
+            // rounded up to the minute: a busy container registers one expiry timer a minute, not one an event
+            long expiry = eventTime + bindingTtlMs;
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, expiry - Math.floorMod(expiry, 60_000L) + 60_000L);
         }
     }
 

@@ -53,6 +53,9 @@ public final class BreakwaterJob {
         Configuration conf = new Configuration();
         // every type on the wire is a POJO with its own serializer: fail loudly rather than fall back to Kryo
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // no operator mutates or keeps a record it has emitted (enrichment works on copies), so chained operators
+        // may hand records over without a defensive serializer copy
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(conf);
         env.setParallelism(settings.integer("parallelism"));
         if (settings.kafkaInput()) {
