@@ -1,6 +1,7 @@
 package io.breakwater.detect;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.breakwater.finding.AttackTechnique;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +26,7 @@ public class DetectionPattern implements Serializable {
     /** ISO-8601 or shorthand (30s, 10m, 1h) bound on the whole match. */
     public String within;
     public List<String> steps;
-    public List<Technique> mitre;
+    public List<AttackTechnique> mitre;
     public List<String> response;
     /** Free-form notes for pattern authors (false positives, tuning). */
     public String notes;
@@ -36,16 +37,7 @@ public class DetectionPattern implements Serializable {
         return Durations.parse(within);
     }
 
-    public String[] techniqueIds() {
-        return mitre == null ? new String[0] : mitre.stream().map(t -> t.id).toArray(String[]::new);
-    }
-
-    /** A MITRE ATT&CK technique a pattern covers. */
-    @JsonIgnoreProperties(ignoreUnknown = false)
-    public static class Technique implements Serializable {
-        private static final long serialVersionUID = 1L;
-        public String id;
-        public String name;
-        public String tactic;
+    public AttackTechnique[] techniques() {
+        return mitre == null ? new AttackTechnique[0] : mitre.toArray(new AttackTechnique[0]);
     }
 }

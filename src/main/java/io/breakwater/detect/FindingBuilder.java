@@ -51,7 +51,7 @@ public class FindingBuilder extends PatternProcessFunction<SecurityEvent, Findin
         f.title = pattern.title;
         f.description = pattern.description;
         f.severity = pattern.severity;
-        f.techniques = pattern.techniqueIds();
+        f.techniques = pattern.techniques();
         f.response = pattern.response.toArray(new String[0]);
         f.evidence = evidence.toArray(new Evidence[0]);
         f.firstEventTime = evidence.get(0).time;

@@ -17,8 +17,8 @@ public class Finding {
     public String description;
     /** low, medium, high or critical. */
     public String severity;
-    /** MITRE ATT&CK technique ids, e.g. T1609. */
-    public String[] techniques;
+    /** The MITRE ATT&CK techniques the pattern file names. */
+    public AttackTechnique[] techniques;
     public String[] response;
 
     // the entity the finding is about

@@ -22,16 +22,6 @@ public final class FindingJson implements Serializable {
     public static final String OCSF_VERSION = "1.3.0";
     public static final String PRODUCT_VERSION = "0.1.0";
     private static final Map<String, Integer> SEVERITY_IDS = Map.of("low", 2, "medium", 3, "high", 4, "critical", 5);
-    private static final Map<String, String[]> TECHNIQUES = Map.of(
-            "T1078", new String[] {"Valid Accounts", "TA0001", "Initial Access"},
-            "T1528", new String[] {"Steal Application Access Token", "TA0006", "Credential Access"},
-            "T1610", new String[] {"Deploy Container", "TA0002", "Execution"},
-            "T1609", new String[] {"Container Administration Command", "TA0002", "Execution"},
-            "T1569", new String[] {"System Services", "TA0002", "Execution"},
-            "T1543", new String[] {"Create or Modify System Process", "TA0003", "Persistence"},
-            "T1611", new String[] {"Escape to Host", "TA0004", "Privilege Escalation"},
-            "T1071", new String[] {"Application Layer Protocol", "TA0011", "Command and Control"});
-
     private transient ObjectMapper mapper;
 
     public String toJson(Finding f) {
@@ -83,16 +73,13 @@ public final class FindingJson implements Serializable {
         analytic.put("type", "Rule");
         analytic.put("version", f.patternVersion);
         ArrayNode attacks = info.putArray("attacks");
-        for (String t : f.techniques) {
+        for (AttackTechnique t : f.techniques) {
             ObjectNode attack = attacks.addObject();
-            String[] known = TECHNIQUES.get(t);
             ObjectNode technique = attack.putObject("technique");
-            technique.put("uid", t);
-            if (known != null) {
-                technique.put("name", known[0]);
-                ObjectNode tactic = attack.putObject("tactic");
-                tactic.put("uid", known[1]);
-                tactic.put("name", known[2]);
+            technique.put("uid", t.id);
+            technique.put("name", t.name);
+            if (t.tactic != null) {
+                attack.putObject("tactic").put("name", t.tactic);
             }
         }
 

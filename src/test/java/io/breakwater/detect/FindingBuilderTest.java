@@ -12,10 +12,12 @@ import io.breakwater.event.Evidence;
 import io.breakwater.event.ProcessInfo;
 import io.breakwater.event.SecurityEvent;
 import io.breakwater.event.TelemetrySource;
+import io.breakwater.finding.AttackTechnique;
 import io.breakwater.finding.Finding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.cep.functions.PatternProcessFunction;
@@ -36,11 +38,8 @@ class FindingBuilderTest {
         p.severity = "critical";
         p.within = "1h";
         p.response = List.of("Isolate.", "Rotate.");
-        DetectionPattern.Technique t = new DetectionPattern.Technique();
-        t.id = "T1609";
-        DetectionPattern.Technique u = new DetectionPattern.Technique();
-        u.id = "T1071";
-        p.mitre = List.of(t, u);
+        p.mitre = List.of(new AttackTechnique("T1609", "Container Administration Command", "Execution"),
+                new AttackTechnique("T1071", "Application Layer Protocol", "Command and Control"));
         return p;
     }
 
@@ -97,7 +96,8 @@ class FindingBuilderTest {
         assertEquals("7", f.patternVersion);
         assertEquals("Test chain", f.title);
         assertEquals("critical", f.severity);
-        assertArrayEquals(new String[] {"T1609", "T1071"}, f.techniques);
+        assertArrayEquals(new String[] {"T1609", "T1071"},
+                Arrays.stream(f.techniques).map(t -> t.id).toArray(String[]::new));
         assertArrayEquals(new String[] {"Isolate.", "Rotate."}, f.response);
         assertEquals("prod", f.cluster);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.breakwater.finding.AttackTechnique;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +73,11 @@ class PatternCatalogTest {
             assertNotNull(p.title, id);
             assertTrue(p.withinDuration().compareTo(Duration.ZERO) > 0, id);
             assertTrue(Set.of("low", "medium", "high", "critical").contains(p.severity), id);
-            assertTrue(p.techniqueIds().length > 0, id);
-            for (String t : p.techniqueIds()) {
-                assertTrue(t != null && t.matches("T\\d{4}(\\.\\d{3})?"), id + ": " + t);
+            assertTrue(p.techniques().length > 0, id);
+            for (AttackTechnique t : p.techniques()) {
+                assertTrue(t.id != null && t.id.matches("T\\d{4}(\\.\\d{3})?"), id + ": " + t);
+                assertNotNull(t.name, id + ": " + t);
+                assertNotNull(t.tactic, id + ": " + t);
             }
             assertFalse(p.response.isEmpty(), id);
             assertTrue(p.response.stream().noneMatch(String::isBlank), id);
@@ -86,7 +89,8 @@ class PatternCatalogTest {
         write("my.pattern", String.format(VALID, "my.pattern"));
         DetectionPattern p = PatternCatalog.load(dir, "my.pattern").get("my.pattern");
         assertEquals(Duration.ofMinutes(10), p.withinDuration());
-        assertEquals(List.of("T1609"), List.of(p.techniqueIds()));
+        assertEquals(List.of(new AttackTechnique("T1609", "Container Administration Command", "Execution")),
+                List.of(p.techniques()));
     }
 
     @Test

@@ -52,7 +52,10 @@ class FindingJsonTest {
         f.title = "Service created in a container after an exec into it";
         f.description = "An exec, then a service.";
         f.severity = severity;
-        f.techniques = new String[] {"T1609", "T1543", "T9999"};
+        f.techniques = new AttackTechnique[] {
+            new AttackTechnique("T1609", "Container Administration Command", "Execution"),
+            new AttackTechnique("T1543", "Create or Modify System Process", "Persistence"),
+            new AttackTechnique("T9999", "Made-up technique", null)};
         f.response = new String[] {"Isolate the pod.", "Rotate the credential."};
         f.cluster = "prod-eu";
         f.namespace = "shop";
@@ -98,11 +101,11 @@ class FindingJsonTest {
         assertEquals(3, attacks.size());
         assertEquals("T1609", attacks.get(0).path("technique").path("uid").asText());
         assertEquals("Container Administration Command", attacks.get(0).path("technique").path("name").asText());
-        assertEquals("TA0002", attacks.get(0).path("tactic").path("uid").asText());
+        assertEquals("Execution", attacks.get(0).path("tactic").path("name").asText());
         assertEquals("T1543", attacks.get(1).path("technique").path("uid").asText());
-        assertEquals("TA0003", attacks.get(1).path("tactic").path("uid").asText());
+        assertEquals("Persistence", attacks.get(1).path("tactic").path("name").asText());
         assertEquals("T9999", attacks.get(2).path("technique").path("uid").asText());
-        assertTrue(attacks.get(2).path("tactic").isMissingNode(), "no tactic invented for an unknown technique");
+        assertTrue(attacks.get(2).path("tactic").isMissingNode(), "no tactic invented where the pattern names none");
 
         JsonNode evidences = root.path("evidences");
         assertEquals(2, evidences.size());
