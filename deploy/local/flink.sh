@@ -51,7 +51,14 @@ bash_java_utils() {
   echo "$out" | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
 }
 
-overview() { curl -fsS --max-time 5 "http://127.0.0.1:$1/overview" 2>/dev/null; }
+overview() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS --max-time 5 "http://127.0.0.1:$1/overview" 2>/dev/null
+  else  # plain HTTP/1.0 over bash's /dev/tcp
+    (exec 3<>"/dev/tcp/127.0.0.1/$1" && printf 'GET /overview HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3 \
+      && timeout 5 cat <&3 | tail -n 1) 2>/dev/null
+  fi
+}
 
 start() {
   if is_ours "$JM_PIDFILE" && is_ours "$TM_PIDFILE"; then

@@ -95,6 +95,7 @@ watchdog() {
       echo "[$(date +%H:%M:%S)] owner $owner is gone: stopping (watchdog for $WORK_DIR)"
       "$@"
     fi
+    rm -f "$wd_pidfile"
   ) </dev/null >>"$WORK_DIR/watchdog.log" 2>&1 &
   echo $! >"$wd_pidfile"
 }

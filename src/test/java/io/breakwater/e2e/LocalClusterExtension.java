@@ -37,7 +37,7 @@ public final class LocalClusterExtension
 
     private final Path baseDir = Path.of(System.getProperty("basedir", System.getProperty("user.dir")));
     private final Path scripts = baseDir.resolve("deploy/local");
-    private final Path workDir = Path.of(System.getProperty("breakwater.cluster.dir",
+    private Path workDir = Path.of(System.getProperty("breakwater.cluster.dir",
             baseDir.resolve("target/local-cluster").toString())).toAbsolutePath();
 
     private final List<String> startedHere = new ArrayList<>();
@@ -61,6 +61,12 @@ public final class LocalClusterExtension
     public void beforeAll(ExtensionContext context) throws Exception {
         String externalKafka = setting("breakwater.e2e.kafka-bootstrap", "BREAKWATER_E2E_KAFKA_BOOTSTRAP");
         String externalFlink = setting("breakwater.e2e.flink-rest", "BREAKWATER_E2E_FLINK_REST");
+        if (ownedByAnotherRun(workDir)) {
+            // another test run in this checkout started the services there and will stop them: use our own
+            Path own = workDir.resolveSibling(workDir.getFileName() + "-" + ProcessHandle.current().pid());
+            log(workDir + " belongs to another running test (watchdog alive): using " + own);
+            workDir = own;
+        }
         List<String> toStart = new ArrayList<>();
         if (externalKafka == null) {
             if (script("kafka.sh", "status", false)) {
@@ -212,6 +218,24 @@ public final class LocalClusterExtension
         pump.setDaemon(true);
         pump.start();
         return p;
+    }
+
+    /** True when services in that dir were started by a test JVM that is still alive (its watchdogs run). */
+    private static boolean ownedByAnotherRun(Path dir) {
+        for (String f : List.of("kafka.watchdog.pid", "flink-jobmanager.watchdog.pid", "flink-taskmanager.watchdog.pid")) {
+            try {
+                Path pidFile = dir.resolve(f);
+                if (Files.isRegularFile(pidFile)) {
+                    long pid = Long.parseLong(Files.readString(pidFile).trim());
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        return true;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // unreadable: not a live owner
+            }
+        }
+        return false;
     }
 
     private String readEnv(String file, String key) {
