@@ -40,14 +40,16 @@ public final class Detections {
     /**
      * Stage 2, keyed by workload: a deploy that followed a credential use, an exec into one of its pods, a service
      * created in that pod, and a connection from that pod to outside the cluster. The whole chain, credential use
-     * included, fits in {@code within}.
+     * included, fits in {@code within} plus {@code credentialSlack}: the credential uses reaching stage 1 are
+     * coalesced, so the use kept as the cause may be up to that much older than one that was suppressed.
      */
-    public static Pattern<SecurityEvent, ?> containerPersistenceChain(Duration within, InternalNetworks internal) {
+    public static Pattern<SecurityEvent, ?> containerPersistenceChain(Duration within, Duration credentialSlack,
+            InternalNetworks internal) {
         return Pattern.<SecurityEvent>begin("deploy", AfterMatchSkipStrategy.noSkip())
                 .where(new DeployAfterCredential())
                 .followedBy("exec").where(new Succeeded(EventKind.CONTAINER_EXEC))
                 .followedBy("service").where(new InSamePodAs(EventKind.SERVICE_CREATE, "exec"))
-                .followedBy("connect").where(new ExternalConnection(internal, within.toMillis()))
+                .followedBy("connect").where(new ExternalConnection(internal, within.plus(credentialSlack).toMillis()))
                 .within(within);
     }
 

@@ -1,6 +1,7 @@
 package io.breakwater.job;
 
 import io.breakwater.correlate.ContainerIdentityResolver;
+import io.breakwater.correlate.CredentialUseCoalescer;
 import io.breakwater.correlate.EventOrder;
 import io.breakwater.correlate.FirstPerKey;
 import io.breakwater.correlate.WorkloadContextEnricher;
@@ -79,17 +80,26 @@ public final class DetectionPipeline {
         DataStream<SecurityEvent> events = withEventTime(normalise(records));
         DataStream<SecurityEvent> resolved = resolveContainers(dedupeAuditStages(events));
 
+        // at most one credential use per principal and credential per window: see CredentialUseCoalescer
+        Duration coalesce = settings.duration("time.credential-coalesce-window");
+        DataStream<SecurityEvent> credentialUses = resolved
+                .filter(e -> e.kind == EventKind.CREDENTIAL_ACCESS && e.principal != null)
+                .name("credential-events").uid("credential-events")
+                .keyBy(CredentialUseCoalescer::keyOf)
+                .process(new CredentialUseCoalescer(coalesce), EVENT)
+                .name("credential-uses").uid("credential-uses");
+
         // stage 1, keyed by principal: which deploys followed a credential use by the same principal
         DataStream<SecurityEvent> deploysAfterCredential = firstPerKey(
                 match(Detections.CREDENTIAL_THEN_DEPLOY,
-                        resolved.filter(e -> e.principal != null
-                                        && (e.kind == EventKind.CREDENTIAL_ACCESS || e.kind == EventKind.WORKLOAD_DEPLOY))
-                                .name("credential-and-deploy-events").uid("credential-and-deploy-events")
+                        credentialUses.union(resolved
+                                        .filter(e -> e.kind == EventKind.WORKLOAD_DEPLOY && e.principal != null)
+                                        .name("deploy-events").uid("deploy-events"))
                                 .keyBy(e -> e.principal),
-                        Detections.credentialThenDeploy(within(Detections.CREDENTIAL_THEN_DEPLOY)),
+                        Detections.credentialThenDeploy(within(Detections.CREDENTIAL_THEN_DEPLOY).plus(coalesce)),
                         new CauseAttacher(), EVENT),
-                "credential-then-deploy", e -> e.rawRef + "|" + e.kind, within(Detections.CREDENTIAL_THEN_DEPLOY),
-                EVENT);
+                "credential-then-deploy", e -> e.rawRef + "|" + e.kind,
+                within(Detections.CREDENTIAL_THEN_DEPLOY).plus(coalesce), EVENT);
 
         // everything that happens to a workload, in event-time order, told what its deploys said
         DataStream<SecurityEvent> workloadEvents = resolved
@@ -105,7 +115,7 @@ public final class DetectionPipeline {
         List<DataStream<Finding>> findings = new ArrayList<>();
         findings.add(findings(Detections.CHAIN, List.of("deploy", "exec", "service", "connect"),
                 workloadEvents.keyBy(WorkloadNames::keyOf),
-                Detections.containerPersistenceChain(within(Detections.CHAIN), internal)));
+                Detections.containerPersistenceChain(within(Detections.CHAIN), coalesce, internal)));
         findings.add(findings(Detections.EXEC_THEN_SERVICE, List.of("exec", "service"),
                 workloadEvents.filter(e -> WorkloadNames.podKeyOf(e) != null
                                 && (e.kind == EventKind.CONTAINER_EXEC || e.kind == EventKind.SERVICE_CREATE))
@@ -113,15 +123,14 @@ public final class DetectionPipeline {
                         .keyBy(WorkloadNames::podKeyOf),
                 Detections.execThenServiceCreate(within(Detections.EXEC_THEN_SERVICE))));
         findings.add(findings(Detections.TOKEN_THEN_PRIVILEGED_EXEC, List.of("credential", "exec"),
-                resolved.filter(e -> e.kind == EventKind.CREDENTIAL_ACCESS && e.principal != null)
-                        .name("credential-events").uid("credential-events")
+                credentialUses
                         .union(workloadEvents.filter(e -> e.kind == EventKind.CONTAINER_EXEC && e.principal != null)
                                 .name("exec-events").uid("exec-events"))
                         .keyBy(e -> e.principal),
-                Detections.podTokenThenPrivilegedExec(within(Detections.TOKEN_THEN_PRIVILEGED_EXEC))));
+                Detections.podTokenThenPrivilegedExec(within(Detections.TOKEN_THEN_PRIVILEGED_EXEC).plus(coalesce))));
 
         DataStream<Finding> all = findings.get(0).union(findings.subList(1, findings.size()).toArray(DataStream[]::new));
-        Duration longest = within(Detections.CHAIN).plus(within(Detections.CREDENTIAL_THEN_DEPLOY));
+        Duration longest = within(Detections.CHAIN).plus(within(Detections.CREDENTIAL_THEN_DEPLOY)).plus(coalesce);
         DataStream<Finding> unique = firstPerKey(all, "findings",
                 f -> f.patternId + "|" + f.completingRef(), longest, FINDING);
 

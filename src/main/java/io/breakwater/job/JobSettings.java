@@ -35,7 +35,7 @@ public final class JobSettings implements Serializable {
             "kafka.bootstrap-servers", "kafka.input-topics", "kafka.findings-topic", "kafka.dead-letter-topic",
             "kafka.group-id", "kafka.starting-offsets", "kafka.delivery-guarantee", "kafka.transactional-id-prefix",
             "time.out-of-orderness", "time.idleness", "time.container-resolve-wait", "time.container-binding-ttl",
-            "time.workload-profile-ttl", "time.audit-stage-window",
+            "time.workload-profile-ttl", "time.audit-stage-window", "time.credential-coalesce-window",
             "patterns.dir", "network.internal-cidrs", "limits.max-record-chars", "limits.dead-letter-raw-chars",
             "checkpoint.interval", "detection.chain-within", "detection.credential-then-deploy-within",
             "detection.exec-then-service-within", "detection.pod-token-then-privileged-exec-within");
@@ -60,6 +60,7 @@ public final class JobSettings implements Serializable {
             Map.entry("time.container-binding-ttl", "24h"),
             Map.entry("time.workload-profile-ttl", "24h"),
             Map.entry("time.audit-stage-window", "10m"),
+            Map.entry("time.credential-coalesce-window", "5m"),
             Map.entry("limits.max-record-chars", "1048576"),
             Map.entry("limits.dead-letter-raw-chars", "4096"),
             Map.entry("checkpoint.interval", "30s"));
@@ -111,7 +112,8 @@ public final class JobSettings implements Serializable {
             }
         }
         for (String key : List.of("time.idleness", "time.container-resolve-wait", "time.container-binding-ttl",
-                "time.workload-profile-ttl", "time.audit-stage-window", "checkpoint.interval")) {
+                "time.workload-profile-ttl", "time.audit-stage-window", "time.credential-coalesce-window",
+                "checkpoint.interval")) {
             duration(key);
         }
         if (!unboundedOutOfOrderness()) {

@@ -37,7 +37,7 @@ class ContainerPersistenceChainUnitTest {
 
     @Test
     void aCompletedChainIsEmittedWhenItsLastStepArrivesNotHeldBehindAnOlderPartialMatch() throws Exception {
-        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, INTERNAL))) {
+        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, Duration.ZERO, INTERNAL))) {
             feed(harness, olderHalfChainThenFullChain());
             harness.processWatermark(13_000);
             List<Finding> out = harness.extractOutputValues();
@@ -73,7 +73,7 @@ class ContainerPersistenceChainUnitTest {
                 outbound(4_000, POD_A, "connect-1"), outbound(4_500, POD_A, "connect-2")));
         List<SecurityEvent> arrival = new ArrayList<>(chain);
         java.util.Collections.reverse(arrival);
-        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, INTERNAL))) {
+        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, Duration.ZERO, INTERNAL))) {
             feed(harness, arrival);
             harness.processWatermark(10_000);
             List<Finding> out = harness.extractOutputValues();
@@ -84,7 +84,7 @@ class ContainerPersistenceChainUnitTest {
 
     @Test
     void noMatchWhenTheServiceIsInAnotherPodOrTheConnectionStaysInside() throws Exception {
-        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, INTERNAL))) {
+        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, Duration.ZERO, INTERNAL))) {
             feed(harness, List.of(
                     deployAfterCredential(1_000, NS, "metrics-agent", "deploy"),
                     exec(2_000, POD_A, "exec"),
@@ -101,7 +101,7 @@ class ContainerPersistenceChainUnitTest {
     @Test
     void aChainLongerThanItsBoundGivesNothing() throws Exception {
         long late = WITHIN.toMillis() + 5_000;
-        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, INTERNAL))) {
+        try (var harness = harness(Detections.containerPersistenceChain(WITHIN, Duration.ZERO, INTERNAL))) {
             feed(harness, List.of(deployAfterCredential(1_000, NS, "metrics-agent", "deploy"),
                     exec(2_000, POD_A, "exec"), service(3_000, POD_A, "service"), outbound(late, POD_A, "connect")));
             harness.processWatermark(late + 1);

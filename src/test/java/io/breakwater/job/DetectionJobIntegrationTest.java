@@ -105,7 +105,7 @@ class DetectionJobIntegrationTest {
     void theChainsBoundIsConfigurableAndEnforced() throws Exception {
         // the bundled chain spans about eight minutes from credential use to the first beacon
         Map<String, JsonNode> findings = byPattern(run(SCENARIO, "unbounded", "short-bound",
-                Map.of("detection.chain-within", "5m")).findings);
+                Map.of("detection.chain-within", "4m")).findings);
         assertFalse(findings.containsKey(CHAIN), findings.keySet().toString());
         assertTrue(findings.containsKey(EXEC_THEN_SERVICE), "the shorter patterns keep their own bounds");
     }
