@@ -18,7 +18,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * realistically shaped telemetry: many containers exec'ing and connecting inside the cluster, controllers'
  * audit traffic, pod status facts, and a few full attack chains.
  *
- * <pre>mvn -q -B test-compile exec:exec@benchmark [-Dbench.records=400000 -Dbench.parallelism=2]</pre>
+ * <pre>mvn -q -B test-compile exec:exec@benchmark [-Dbench.records=400000 -Dbench.parallelism=2 -Dbench.coalesce=5m]</pre>
  *
  * Prints records/s and the JVM's peak heap use; docs/benchmark.md keeps the figures.
  */
@@ -30,6 +30,7 @@ public final class PipelineBenchmark {
         int parallelism = Integer.getInteger("bench.parallelism", 2);
         int containers = Integer.getInteger("bench.containers", 2_000);
         int chains = Integer.getInteger("bench.chains", 5);
+        String coalesce = System.getProperty("bench.coalesce", "5m");
         Path dir = Files.createTempDirectory("breakwater-bench");
         // one file per parallel reader, as a topic has one partition per consumer
         Path input = dir.resolve("telemetry");
@@ -52,6 +53,7 @@ public final class PipelineBenchmark {
         JobSettings settings = JobSettings.of(Map.of("input.paths", input.toString(),
                 "output.findings", findings.toString(), "output.dead-letters", dir.resolve("dl.jsonl").toString(),
                 "parallelism", String.valueOf(parallelism), "time.out-of-orderness", "30s",
+                "time.credential-coalesce-window", coalesce,
                 "network.internal-cidrs", "10.96.0.0/12,10.244.0.0/16"));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         BreakwaterJob.wire(env, settings);
@@ -59,8 +61,9 @@ public final class PipelineBenchmark {
         env.execute("benchmark");
         double seconds = (System.nanoTime() - start) / 1e9;
         long found = Files.exists(findings) ? Files.readAllLines(findings).size() : 0;
-        System.out.printf("records=%d containers=%d parallelism=%d seconds=%.1f records_per_s=%.0f findings=%d "
-                        + "peak_heap_mb=%d input_mb=%.1f%n", records, containers, parallelism, seconds,
+        System.out.printf("records=%d containers=%d parallelism=%d coalesce=%s seconds=%.1f records_per_s=%.0f "
+                        + "findings=%d peak_heap_mb=%d input_mb=%.1f%n", records, containers, parallelism, coalesce,
+                seconds,
                 records / seconds, found, peakHeapBytes() / (1024 * 1024), sizeOf(input) / 1048576.0);
     }
 
@@ -95,8 +98,11 @@ public final class PipelineBenchmark {
             return tetragon("process_connect", t, c, "/usr/bin/python3", "worker.py", "10.244." + (c % 250) + ".9",
                     "5432");
         } else if (kind < 95) {
-            return audit(t, "get", "system:serviceaccount:kube-system:ctrl-" + (c % 20), "configmaps", "",
-                    "ns-" + (c % 50), "cm-" + c, "", "a-" + i);
+            // in-cluster controllers: every request is made with a pod-bound token, so each is a credential use
+            String sa = "ctrl-" + (c % 20);
+            return audit(t, "get", "system:serviceaccount:kube-system:" + sa, "configmaps", "",
+                    "ns-" + (c % 50), "cm-" + c, "", "a-" + i).replace("\"user\":{", "\"user\":{\"extra\":{"
+                    + "\"authentication.kubernetes.io/pod-name\":[\"" + sa + "-6b7f9d8c54-x2v9r\"]},");
         }
         return audit(t, "get", "system:serviceaccount:ns-" + (c % 50) + ":app", "secrets", "", "ns-" + (c % 50),
                 "db-" + c, "", "a-" + i);
