@@ -13,25 +13,43 @@ import java.util.stream.Collectors;
 public final class SecretRedactor {
     public static final String REDACTED = "[REDACTED]";
 
-    /** JSON member names whose value is a secret (Secret data, kubeconfig keys, credentials). Case-insensitive. */
-    private static final List<String> SECRET_MEMBERS = List.of("data", "stringData", "token", "password", "passwd",
-            "secret", ".dockerconfigjson", ".dockercfg", "authorization", "client-key-data", "client-certificate-data",
-            "private_key", "privateKey", "access_token", "refresh_token", "id_token", "client_secret", "api_key");
+    /**
+     * JSON member names whose value is a secret: Secret and ConfigMap payloads exactly, and any name containing a
+     * credential word ({@code vault.hashicorp.com/token}, {@code AWS_SECRET_ACCESS_KEY}, {@code client-key-data}).
+     * Case-insensitive. Errs towards redacting: {@code secretName} goes too.
+     */
+    private static final String SECRET_MEMBER_NAME = "(?:data|stringData|binaryData|[^\"\\\\]*?(?:token|passw|passwd"
+            + "|secret|credential|api[_-]?key|private[_-]?key|access[_-]?key|dockerconfigjson|dockercfg|authorization"
+            + "|client-key-data|client-certificate-data)[^\"\\\\]*)";
 
     /**
      * A secret member's name and colon. Group 1 is the run of backslashes before the quotes: 0 for plain JSON,
      * 1 for JSON embedded in a JSON string (AKS {@code properties.log}), 3 for one more level.
      */
-    private static final Pattern SECRET_MEMBER = Pattern.compile("(\\\\*)\"(?:"
-            + SECRET_MEMBERS.stream().map(Pattern::quote).collect(Collectors.joining("|")) + ")\\1\"\\s*:\\s*",
+    private static final Pattern SECRET_MEMBER = Pattern.compile("(\\\\*)\"" + SECRET_MEMBER_NAME + "\\1\"\\s*:\\s*",
             Pattern.CASE_INSENSITIVE);
+    /** An env entry whose name says it holds a credential: {@code {"name":"DB_PASSWORD","value":"..."}}. */
+    private static final Pattern SECRET_ENV_VALUE = Pattern.compile("(?i)(\\\\*\"name\\\\*\"\\s*:\\s*\\\\*\"[^\"\\\\]*"
+            + "(?:pass|secret|token|key|credential)[^\"\\\\]*\\\\*\"\\s*,\\s*\\\\*\"value\\\\*\"\\s*:\\s*\\\\*\")[^\"\\\\]*");
+    /** A secret flag in a JSON argv array, and the element after it: {@code ["--db-pass", "x"]}. */
+    private static final Pattern SECRET_FLAG_IN_ARRAY = Pattern.compile("(?i)(\\\\*\"--?[A-Za-z0-9_.-]*"
+            + "(?:pass|token|secret|key|credential)[A-Za-z0-9_.-]*\\\\*\"\\s*,\\s*\\\\*\")[^\"\\\\]*");
+    /**
+     * Passwords given the way common tools take them: {@code mysql -p<pw>}, {@code sshpass -p <pw>},
+     * {@code curl -u user:<pw>}. Group 1 is kept, group 2 is the secret.
+     */
+    private static final List<Pattern> TOOL_PASSWORDS = List.of(
+            Pattern.compile("(\\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\\b[^;|&\\n]*?\\s-p)([^\\s;|&\"']+)"),
+            Pattern.compile("(\\bsshpass\\b[^;|&\\n]*?\\s-p\\s*)([^\\s;|&\"']+)"),
+            Pattern.compile("(\\bcurl\\b[^;|&\\n]*?\\s(?:-u|--user)\\s*[^\\s:;|&\"']+:)([^\\s;|&\"']+)"));
     private static final Pattern AUTH_HEADER = Pattern.compile("(?i)(authorization:\\s*)(?:\\w+\\s+)?[^\\s\"\\\\]+");
     private static final Pattern AUTH_SCHEME = Pattern.compile("(?i)\\b(Bearer|Basic)(\\s+)[A-Za-z0-9._~+/=-]{6,}");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}(?:\\.[A-Za-z0-9_-]*){0,2}");
     private static final Pattern PEM_PRIVATE_KEY =
             Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", Pattern.DOTALL);
     private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://[^/\\s:@]+:)[^@\\s/]+@");
-    private static final String SECRET_WORD = "[A-Za-z0-9_.-]*(?:token|password|passwd|secret|key)[A-Za-z0-9_.-]*";
+    private static final String SECRET_WORD =
+            "[A-Za-z0-9_.-]*(?:token|pass|passwd|password|secret|key|credential)[A-Za-z0-9_.-]*";
     /** {@code --token=x}, {@code --db-password=x}, {@code API_KEY=x}. */
     private static final Pattern SECRET_ASSIGNMENT =
             Pattern.compile("(?i)^(-{0,2}" + SECRET_WORD + "=).+$", Pattern.DOTALL);
@@ -43,12 +61,17 @@ public final class SecretRedactor {
 
     private SecretRedactor() {}
 
-    /** The record text with secret members' values, bearer/basic credentials, JWTs and private keys replaced. */
+    /**
+     * The record text with secret members' values, credential env values, secret flags' values in argv arrays,
+     * bearer/basic credentials, JWTs, private keys and tool passwords replaced.
+     */
     public static String redact(String text) {
         if (text == null) {
             return null;
         }
-        return redactFreeText(redactMembers(text));
+        String s = SECRET_ENV_VALUE.matcher(redactMembers(text)).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        s = SECRET_FLAG_IN_ARRAY.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        return redactFreeText(s);
     }
 
     /** One argv element with credentials replaced: {@code --token=x}, bearer tokens, JWTs, URL passwords. */
@@ -78,6 +101,9 @@ public final class SecretRedactor {
         s = AUTH_SCHEME.matcher(s).replaceAll("$1$2" + Matcher.quoteReplacement(REDACTED));
         s = JWT.matcher(s).replaceAll(REDACTED);
         s = INLINE_ASSIGNMENT.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        for (Pattern tool : TOOL_PASSWORDS) {
+            s = tool.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED));
+        }
         return URL_PASSWORD.matcher(s).replaceAll("$1" + Matcher.quoteReplacement(REDACTED) + "@");
     }
 

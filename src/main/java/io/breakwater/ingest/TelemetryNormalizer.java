@@ -1,6 +1,8 @@
 package io.breakwater.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +50,10 @@ public class TelemetryNormalizer implements Serializable {
             try {
                 record = AuditEventParser.unwrapAksEnvelope(mapper().readTree(raw == null ? "" : raw), mapper());
             } catch (JsonProcessingException e) {
-                return deadLetter(null, "malformed-json", firstLine(e.getOriginalMessage()), raw, origin);
+                // Jackson quotes the offending token ("Unrecognized token 'hunter2'"): never repeat record text
+                String message = firstLine(e.getOriginalMessage());
+                return deadLetter(null, "malformed-json",
+                        message == null ? null : message.replaceAll("'[^']*'", "'…'"), raw, origin);
             }
             if (record == null || !record.isObject()) {
                 return deadLetter(null, "malformed-json",
@@ -87,7 +92,9 @@ public class TelemetryNormalizer implements Serializable {
     private ObjectMapper mapper() {
         if (mapper == null) {
             // {"a":1}{"b":2} on one line is two records glued together, not one
-            mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            // a record naming one field twice is ambiguous (which value did the sensor mean?): refuse it
+            mapper = new ObjectMapper(JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         }
         return mapper;
     }

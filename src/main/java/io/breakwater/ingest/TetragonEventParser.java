@@ -24,6 +24,9 @@ public class TetragonEventParser implements TelemetryParser {
 
     private static final Set<String> TYPES = Set.of("process_exec", "process_exit", "process_kprobe",
             "process_tracepoint", "process_connect", "process_close", "process_listen");
+    /** Types of Tetragon's export that carry nothing the detections use yet: well-formed, not of interest. */
+    private static final Set<String> KNOWN_UNUSED = Set.of("process_uprobe", "process_lsm", "process_usdt",
+            "process_loader", "process_throttle");
     /** Kprobe functions that write to their file argument unconditionally. */
     private static final Set<String> WRITE_FUNCTIONS = Set.of("__x64_sys_write", "__x64_sys_pwrite64",
             "__x64_sys_writev", "__x64_sys_pwritev", "__arm64_sys_write", "vfs_write", "security_path_truncate",
@@ -46,8 +49,12 @@ public class TetragonEventParser implements TelemetryParser {
     @Override
     public List<SecurityEvent> parse(JsonNode record) throws MalformedRecordException {
         String type = type(record);
-        if (type == null || !TYPES.contains(type)) {
+        if (type == null || KNOWN_UNUSED.contains(type)) {
             return List.of();
+        }
+        if (!TYPES.contains(type)) {
+            // a type this parser has never seen: say so rather than drop it as if it were of no interest
+            throw new MalformedRecordException("unknown-event-type", "Tetragon event type " + type);
         }
         JsonNode body = record.path(type);
         JsonNode process = body.path("process");

@@ -7,7 +7,7 @@ import io.breakwater.sink.DeadLetterJson;
 import io.breakwater.sink.JsonLinesSink;
 import io.breakwater.source.KafkaRecordReader;
 import io.breakwater.source.RawRecord;
-import io.breakwater.source.TelemetryFileFormat;
+import io.breakwater.source.TelemetryFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -15,12 +15,10 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -31,7 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@link DetectionPipeline} between them. Nothing here detects anything.
  *
  * <pre>
- *   mvn -q compile exec:java                                  # bundled scenario, findings on stdout
+ *   mvn -q -B compile exec:exec                               # bundled scenario, findings on stdout
  *   flink run target/breakwater-job.jar --config jobs/kafka.yaml --kafka.bootstrap-servers broker:9092
  * </pre>
  */
@@ -98,9 +96,8 @@ public final class BreakwaterJob {
             return env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka-telemetry")
                     .uid("kafka-telemetry");
         }
-        Path[] paths = settings.inputPaths().stream().map(Path::new).toArray(Path[]::new);
-        FileSource<RawRecord> files = FileSource.forRecordStreamFormat(new TelemetryFileFormat(maxChars), paths).build();
-        return env.fromSource(files, WatermarkStrategy.noWatermarks(), "file-telemetry").uid("file-telemetry");
+        return env.fromSource(TelemetryFiles.source(settings.inputPaths(), maxChars), WatermarkStrategy.noWatermarks(),
+                "file-telemetry").uid("file-telemetry");
     }
 
     private static OffsetsInitializer startingOffsets(String mode) {

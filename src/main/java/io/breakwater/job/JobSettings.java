@@ -128,6 +128,16 @@ public final class JobSettings implements Serializable {
         if (get("kafka.findings-topic") != null && get("kafka.bootstrap-servers") == null) {
             throw new IllegalArgumentException("kafka.findings-topic needs kafka.bootstrap-servers");
         }
+        if (get("output.findings") == null && get("kafka.findings-topic") == null) {
+            // a job that computes findings and throws them away reads as "nothing found"
+            throw new IllegalArgumentException(
+                    "no findings output: give --output <file or stdout> or kafka.findings-topic");
+        }
+        if (get("kafka.bootstrap-servers") != null && !kafkaInput() && get("kafka.findings-topic") == null
+                && get("kafka.dead-letter-topic") == null) {
+            throw new IllegalArgumentException("kafka.bootstrap-servers is set but no Kafka topic is: give "
+                    + "kafka.input-topics, kafka.findings-topic or kafka.dead-letter-topic");
+        }
         integer("parallelism");
         integer("limits.max-record-chars");
         integer("limits.dead-letter-raw-chars");

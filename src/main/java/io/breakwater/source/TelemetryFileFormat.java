@@ -6,32 +6,74 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.impl.StreamFormatAdapter;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
 
-/** Reads telemetry files for Flink's FileSource, one {@link RawRecord} per JSON value (see {@link JsonRecordSplitter}). */
-public class TelemetryFileFormat extends SimpleStreamFormat<RawRecord> {
+/**
+ * Reads telemetry files for Flink's FileSource, one {@link RawRecord} per JSON value (see {@link JsonRecordSplitter}),
+ * each tagged with its origin {@code <path>#<record number>} so a dead letter points at the record to fix.
+ * (Flink's stream formats do not see the file's path; this bulk format wraps one and does.)
+ */
+public class TelemetryFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
 
-    private final int maxRecordChars;
+    private final StreamFormatAdapter<RawRecord> records;
 
     public TelemetryFileFormat(int maxRecordChars) {
-        this.maxRecordChars = maxRecordChars;
+        this.records = new StreamFormatAdapter<>(new JsonRecords(maxRecordChars));
     }
 
     @Override
-    public StreamFormat.Reader<RawRecord> createReader(Configuration config, FSDataInputStream stream) {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-        JsonRecordSplitter splitter = new JsonRecordSplitter(reader, maxRecordChars);
-        return new StreamFormat.Reader<>() {
+    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
+        return tagged(records.createReader(config, split), split);
+    }
+
+    @Override
+    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+        return tagged(records.restoreReader(config, split), split);
+    }
+
+    @Override
+    public boolean isSplittable() {
+        return false;
+    }
+
+    @Override
+    public TypeInformation<RawRecord> getProducedType() {
+        return TypeInformation.of(RawRecord.class);
+    }
+
+    private static Reader<RawRecord> tagged(Reader<RawRecord> reader, FileSourceSplit split) {
+        java.net.URI uri = split.path().toUri();
+        String path = uri.getScheme() == null || "file".equals(uri.getScheme()) ? uri.getPath() : uri.toString();
+        return new Reader<>() {
             @Override
-            public RawRecord read() throws IOException {
-                RawRecord r = splitter.next();
-                if (r != null) {
-                    r.origin = "file";
+            public RecordIterator<RawRecord> readBatch() throws IOException {
+                RecordIterator<RawRecord> batch = reader.readBatch();
+                if (batch == null) {
+                    return null;
                 }
-                return r;
+                return new RecordIterator<>() {
+                    @Override
+                    public RecordAndPosition<RawRecord> next() {
+                        RecordAndPosition<RawRecord> next = batch.next();
+                        if (next != null) {
+                            // the skip count is the number of records read from the split, this one included
+                            next.getRecord().origin = path + "#" + next.getRecordSkipCount();
+                        }
+                        return next;
+                    }
+
+                    @Override
+                    public void releaseBatch() {
+                        batch.releaseBatch();
+                    }
+                };
             }
 
             @Override
@@ -41,8 +83,35 @@ public class TelemetryFileFormat extends SimpleStreamFormat<RawRecord> {
         };
     }
 
-    @Override
-    public TypeInformation<RawRecord> getProducedType() {
-        return TypeInformation.of(RawRecord.class);
+    /** The records of one file stream, in file order. */
+    static final class JsonRecords extends SimpleStreamFormat<RawRecord> {
+        private static final long serialVersionUID = 1L;
+        private final int maxRecordChars;
+
+        JsonRecords(int maxRecordChars) {
+            this.maxRecordChars = maxRecordChars;
+        }
+
+        @Override
+        public StreamFormat.Reader<RawRecord> createReader(Configuration config, FSDataInputStream stream) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+            JsonRecordSplitter splitter = new JsonRecordSplitter(reader, maxRecordChars);
+            return new StreamFormat.Reader<>() {
+                @Override
+                public RawRecord read() throws IOException {
+                    return splitter.next();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    reader.close();
+                }
+            };
+        }
+
+        @Override
+        public TypeInformation<RawRecord> getProducedType() {
+            return TypeInformation.of(RawRecord.class);
+        }
     }
 }

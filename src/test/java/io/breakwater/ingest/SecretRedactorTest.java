@@ -33,6 +33,34 @@ class SecretRedactorTest {
     }
 
     @Test
+    void credentialsInPodSpecsAnnotationsAndArgvArraysAreRedacted() {
+        String pod = "{\"metadata\":{\"annotations\":{\"vault.hashicorp.com/token\":\"hvs.CAESIvault\"}},"
+                + "\"spec\":{\"containers\":[{\"command\":[\"app\",\"--db-pass\",\"Pa55word!\"],"
+                + "\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"envS3cret\"},"
+                + "{\"name\":\"AWS_SECRET_ACCESS_KEY\",\"value\":\"wJalrXUtnFEMI\"},{\"name\":\"LOG\",\"value\":\"debug\"}]}]},"
+                + "\"binaryData\":{\"k\":\"YmluYXJ5\"}}";
+        String out = SecretRedactor.redact(pod);
+        for (String secret : new String[] {"hvs.CAESIvault", "Pa55word!", "envS3cret", "wJalrXUtnFEMI", "YmluYXJ5"}) {
+            assertFalse(out.contains(secret), secret + " in " + out);
+        }
+        assertTrue(out.contains("\"debug\""), "ordinary env values stay: " + out);
+        assertTrue(out.contains("\"--db-pass\""), out);
+    }
+
+    @Test
+    void passwordsGivenToCommonToolsAreRedactedInCommandLines() {
+        String script = "sh -c mysql -uroot -pHUNTERPW1 -h db; curl -fsS -u admin:HUNTERPW2 https://x/; "
+                + "sshpass -p HUNTERPW6 ssh root@10.0.0.5";
+        String out = SecretRedactor.redactArgument(script);
+        for (String secret : new String[] {"HUNTERPW1", "HUNTERPW2", "HUNTERPW6"}) {
+            assertFalse(out.contains(secret), secret + " in " + out);
+        }
+        assertTrue(out.contains("-uroot") && out.contains("-u admin:"), "only the secret goes: " + out);
+        assertEquals("mysql -u root -p -h db", SecretRedactor.redactArgument("mysql -u root -p -h db"),
+                "a bare -p (prompt) has no secret");
+    }
+
+    @Test
     void truncatedAndInvalidTextIsRedacted() {
         assertFalse(SecretRedactor.redact("{\"token\":\"abcdef-cut-off").contains("abcdef"));
         assertFalse(SecretRedactor.redact("{\"data\":{\"a\":\"s3cr3t\",").contains("s3cr3t"));

@@ -37,6 +37,29 @@ class TelemetryNormalizerTest {
     }
 
     @Test
+    void theParserErrorNeverRepeatsTheOffendingText() {
+        DeadLetter d = rejected("{\"password\": hunter2XYZQ1}", "malformed-json");
+        assertFalse(d.detail.contains("hunter2XYZQ1"), d.detail);
+        assertFalse(d.raw.contains("hunter2XYZQ1"), d.raw);
+    }
+
+    @Test
+    void aFieldNamedTwiceIsMalformed() {
+        DeadLetter d = rejected("{\"kind\":\"Event\",\"verb\":\"get\",\"verb\":\"delete\"}", "malformed-json");
+        assertTrue(d.detail.startsWith("Duplicate field"), d.detail);
+    }
+
+    @Test
+    void anUnknownTetragonEventTypeIsADeadLetterAndAKnownUnusedOneIsNot() {
+        rejected("{\"process_teleport\":{\"process\":{\"binary\":\"/bin/sh\"}},\"time\":\"2025-03-04T10:00:00Z\"}",
+                "unknown-event-type");
+        ParseOutcome lsm = normalizer.normalise(
+                "{\"process_lsm\":{\"process\":{\"binary\":\"/bin/sh\"}},\"time\":\"2025-03-04T10:00:00Z\"}", "f");
+        assertFalse(lsm.isDeadLetter());
+        assertTrue(lsm.events.isEmpty());
+    }
+
+    @Test
     void unknownFormat() {
         assertEquals(null, normalizer.normalise("{\"kind\": 0}", "f").format);
         rejected("{\"kind\": 0}", "unknown-format");

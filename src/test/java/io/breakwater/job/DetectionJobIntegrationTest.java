@@ -157,6 +157,8 @@ class DetectionJobIntegrationTest {
         assertTrue(reasons.containsKey("malformed-json"), reasons.toString());
         assertTrue(reasons.containsKey("unknown-format"), reasons.toString());
         assertTrue(reasons.containsKey("missing-event-time"), reasons.toString());
+        assertTrue(result.deadLetters.stream().allMatch(d -> d.get("origin").asText().matches(".*/junk\\.jsonl#[1-5]")),
+                "each dead letter names its file and record: " + result.deadLetters);
         String all = result.deadLetters.toString() + result.findings;
         assertFalse(all.contains("s3cr3t-t0ken-value"), "a token never reaches a dead letter");
         assertFalse(all.contains("hunter2"), "a password never reaches a dead letter");

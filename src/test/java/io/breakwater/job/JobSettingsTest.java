@@ -57,7 +57,8 @@ class JobSettingsTest {
 
     @Test
     void commandLineAloneIsEnough() {
-        JobSettings s = JobSettings.fromArgs(new String[] {"--input", "events/", "--cluster.name", "c1"});
+        JobSettings s = JobSettings.fromArgs(
+                new String[] {"--input", "events/", "--cluster.name", "c1", "--output", "stdout"});
         assertEquals(List.of("events/"), s.inputPaths());
         assertEquals("c1", s.get("cluster.name"));
     }
@@ -65,7 +66,8 @@ class JobSettingsTest {
     @Test
     void anUnknownKeyIsRefusedByName() throws IOException {
         IllegalArgumentException cli = assertThrows(IllegalArgumentException.class,
-                () -> JobSettings.fromArgs(new String[] {"--input", "x", "--time.out-of-ordernes", "1m"}));
+                () -> JobSettings.fromArgs(
+                        new String[] {"--input", "x", "--output", "stdout", "--time.out-of-ordernes", "1m"}));
         assertTrue(cli.getMessage().contains("'time.out-of-ordernes'"), cli.getMessage());
 
         Path file = yaml("input:\n  paths: [x]\nnetwork:\n  internal-cidr: [10.0.0.0/8]\n");
@@ -88,10 +90,12 @@ class JobSettingsTest {
                 () -> JobSettings.of(Map.of("kafka.input-topics", "telemetry")));
         assertTrue(in.getMessage().contains("kafka.bootstrap-servers"), in.getMessage());
         IllegalArgumentException out = assertThrows(IllegalArgumentException.class,
-                () -> JobSettings.of(Map.of("input.paths", "x", "kafka.findings-topic", "findings")));
+                () -> JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x",
+                        "kafka.findings-topic", "findings")));
         assertTrue(out.getMessage().contains("kafka.bootstrap-servers"), out.getMessage());
 
-        JobSettings ok = JobSettings.of(Map.of("kafka.input-topics", "a, b", "kafka.bootstrap-servers", "k:9092"));
+        JobSettings ok = JobSettings.of(Map.of("kafka.input-topics", "a, b", "kafka.bootstrap-servers", "k:9092",
+                "kafka.findings-topic", "findings"));
         assertTrue(ok.kafkaInput());
         assertEquals(List.of("a", "b"), ok.list("kafka.input-topics"));
     }
@@ -99,30 +103,42 @@ class JobSettingsTest {
     @Test
     void aBadDurationIsRefused() {
         assertThrows(IllegalArgumentException.class,
-                () -> JobSettings.of(Map.of("input.paths", "x", "time.idleness", "soon")));
+                () -> JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x", "time.idleness", "soon")));
         assertThrows(IllegalArgumentException.class,
-                () -> JobSettings.of(Map.of("input.paths", "x", "time.out-of-orderness", "10 minutes")));
+                () -> JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x",
+                        "time.out-of-orderness", "10 minutes")));
         assertThrows(IllegalArgumentException.class,
-                () -> JobSettings.of(Map.of("input.paths", "x", "checkpoint.interval", "")));
+                () -> JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x",
+                        "checkpoint.interval", "")));
+    }
+
+    @Test
+    void aJobWithoutAFindingsOutputIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JobSettings.of(Map.of("input.paths", "x")));
+        assertTrue(e.getMessage().contains("no findings output"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JobSettings.of(Map.of("input.paths", "x",
+                "output.findings", "stdout", "kafka.bootstrap-servers", "k:9092")), "brokers but no topic");
     }
 
     @Test
     void aBadNumberIsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> JobSettings.of(Map.of("input.paths", "x", "parallelism", "two")));
+                () -> JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x", "parallelism", "two")));
         assertTrue(e.getMessage().contains("parallelism"), e.getMessage());
     }
 
     @Test
     void unboundedOutOfOrdernessIsAccepted() {
-        JobSettings s = JobSettings.of(Map.of("input.paths", "x", "time.out-of-orderness", "Unbounded"));
+        JobSettings s = JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x",
+                "time.out-of-orderness", "Unbounded"));
         assertTrue(s.unboundedOutOfOrderness());
-        assertFalse(JobSettings.of(Map.of("input.paths", "x")).unboundedOutOfOrderness());
+        assertFalse(JobSettings.of(Map.of("output.findings", "stdout", "input.paths", "x")).unboundedOutOfOrderness());
     }
 
     @Test
     void listsComeFromYamlArraysAndCommaStrings() throws IOException {
-        Path file = yaml("input:\n  paths:\n    - one\n    - two\nnetwork:\n  internal-cidrs: \"10.96.0.0/12, 10.244.0.0/16 ,\"\n");
+        Path file = yaml("output:\n  findings: stdout\ninput:\n  paths:\n    - one\n    - two\nnetwork:\n  internal-cidrs: \"10.96.0.0/12, 10.244.0.0/16 ,\"\n");
         JobSettings s = JobSettings.fromArgs(new String[] {"--config", file.toString()});
         assertEquals(List.of("one", "two"), s.inputPaths());
         assertEquals(List.of("10.96.0.0/12", "10.244.0.0/16"), s.list("network.internal-cidrs"));

@@ -1,8 +1,6 @@
 package io.breakwater.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.reader.StreamFormat;
-import org.apache.flink.core.fs.local.LocalDataInputStream;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.apache.flink.connector.file.src.reader.BulkFormat;
+import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,19 +25,22 @@ class TelemetryFileFormatTest {
 
         TelemetryFileFormat format = new TelemetryFileFormat(30);
         List<RawRecord> records = new ArrayList<>();
-        StreamFormat.Reader<RawRecord> reader =
-                format.createReader(new Configuration(), new LocalDataInputStream(file.toFile()));
-        try {
-            for (RawRecord r = reader.read(); r != null; r = reader.read()) {
-                records.add(r);
+        FileSourceSplit split = new FileSourceSplit("0", new org.apache.flink.core.fs.Path(file.toUri()), 0,
+                Files.size(file), 0, Files.size(file));
+        try (BulkFormat.Reader<RawRecord> reader = format.createReader(new Configuration(), split)) {
+            for (BulkFormat.RecordIterator<RawRecord> batch = reader.readBatch(); batch != null;
+                    batch = reader.readBatch()) {
+                for (RecordAndPosition<RawRecord> r = batch.next(); r != null; r = batch.next()) {
+                    records.add(r.getRecord());
+                }
+                batch.releaseBatch();
             }
-            assertNull(reader.read());
-        } finally {
-            reader.close();
         }
 
         assertEquals(4, records.size());
-        assertTrue(records.stream().allMatch(r -> "file".equals(r.origin)));
+        for (int i = 0; i < records.size(); i++) {
+            assertEquals(file.toUri().getPath() + "#" + (i + 1), records.get(i).origin, "file and record number");
+        }
         assertEquals("{\"user\":\"Jürgen ✓\"}", records.get(0).text);
         assertEquals(31, records.get(1).text.length());
         assertEquals(big.length(), records.get(1).size);
