@@ -45,7 +45,11 @@ public class NormaliseRecords extends ProcessFunction<RawRecord, SecurityEvent> 
         ParseOutcome outcome = normalizer.normalise(record.text, record.origin);
         if (outcome.isDeadLetter()) {
             DeadLetter d = outcome.deadLetter;
-            d.rawBytes = Math.max(d.rawBytes, record.size);
+            if (record.truncated()) {
+                // the reader kept only the start of the record: report the size it really had
+                d.rawBytes = Math.max(d.rawBytes, record.size);
+                d.detail = "record of " + record.size + " characters exceeds limits.max-record-chars";
+            }
             count("deadLetters", d.reason);
             ctx.output(deadLetters, d);
             return;

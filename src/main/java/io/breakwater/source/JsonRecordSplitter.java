@@ -83,7 +83,9 @@ public final class JsonRecordSplitter {
             c = read();
         }
         atLineStart = true;
-        return new RawRecord(text.toRecord().text.stripTrailing(), null, text.size);
+        String kept = text.toRecord().text.stripTrailing();
+        // trailing blanks (a \r, spaces) are not part of the record; only a cut record reports more than it keeps
+        return new RawRecord(kept, null, text.size > maxChars ? text.size : kept.length());
     }
 
     private int skipWhitespace() throws IOException {
