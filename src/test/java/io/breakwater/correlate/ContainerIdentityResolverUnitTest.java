@@ -77,6 +77,25 @@ class ContainerIdentityResolverUnitTest {
     }
 
     @Test
+    void aRestoredOperatorStillHoldsTheWatermarkForEventsThatWereWaiting() throws Exception {
+        process(runtime(10_000, EventKind.SERVICE_CREATE, "falco:early", FALCO_ID));
+        var snapshot = harness.snapshot(1L, 1L);
+        harness.close();
+
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new ContainerIdentityResolver(Duration.ofMillis(WAIT), Duration.ofMillis(TTL)),
+                e -> ContainerIds.prefix12(e.containerId), Types.STRING);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processWatermark(new Watermark(20_000));
+        assertEquals(List.of(9_999L), watermarks(), "the hold is rebuilt from the restored state");
+
+        process(fact(21_000, FULL, "metrics-agent-7c6d9f8b5-qz4tw"));
+        assertEquals("metrics-agent-7c6d9f8b5-qz4tw", values().stream()
+                .filter(e -> "falco:early".equals(e.rawRef)).findFirst().orElseThrow().pod);
+    }
+
+    @Test
     void withoutAFactTheEventGoesOnWithAnUnknownPodAfterTheWait() throws Exception {
         process(runtime(10_000, EventKind.NETWORK_CONNECT, "falco:orphan", FALCO_ID));
         harness.processWatermark(new Watermark(10_000 + WAIT - 1));
