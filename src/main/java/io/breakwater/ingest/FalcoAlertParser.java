@@ -41,6 +41,12 @@ public class FalcoAlertParser implements TelemetryParser {
 
     @Override
     public List<SecurityEvent> parse(JsonNode record) throws MalformedRecordException {
+        if (!record.path("output_fields").isObject()) {
+            // an alert without its fields names no container, process or file: nothing can tie it to a workload,
+            // and dropping a security alert as "of no interest" would hide it
+            throw new MalformedRecordException("missing-fields",
+                    "Falco alert '" + text(record, "rule") + "' without output_fields");
+        }
         Fields f = new Fields(record.path("output_fields"));
         long eventTime = eventTime(record, f);
         String source = text(record, "source");

@@ -60,6 +60,13 @@ class TelemetryNormalizerTest {
     }
 
     @Test
+    void aFalcoAlertWithoutItsFieldsIsADeadLetter() {
+        DeadLetter d = rejected("{\"rule\":\"Systemd unit file created in container\",\"output\":\"x\","
+                + "\"priority\":\"Critical\",\"time\":\"2026-01-01T00:00:00Z\",\"output_fields\":null}", "missing-fields");
+        assertTrue(d.detail.contains("Systemd unit file created in container"), d.detail);
+    }
+
+    @Test
     void unknownFormat() {
         assertEquals(null, normalizer.normalise("{\"kind\": 0}", "f").format);
         rejected("{\"kind\": 0}", "unknown-format");
