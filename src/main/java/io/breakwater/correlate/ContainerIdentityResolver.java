@@ -106,7 +106,7 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         if (event.pod != null) {
             learn(event);
             output.collect(record);
-            releaseResolvable();
+            releaseWaiting(Long.MIN_VALUE); // only what the new binding resolves: the others' wait is not over
             return;
         }
         Resolution r = resolve(event.containerId);
@@ -127,22 +127,9 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         long now = timer.getTimestamp();
-        List<SecurityEvent> stillWaiting = new ArrayList<>();
-        Iterable<SecurityEvent> current = waiting.get();
-        if (current != null) {
-            for (SecurityEvent e : current) {
-                if (e.eventTime + resolveWaitMs <= now) {
-                    // waited long enough: go on with an unknown pod rather than be dropped
-                    unresolved.inc();
-                    emitReleased(e);
-                } else {
-                    stillWaiting.add(e);
-                }
-            }
-        }
-        waiting.update(stillWaiting);
+        releaseWaiting(now);
         Long seen = lastSeen.value();
-        if (seen != null && seen + bindingTtlMs <= now && stillWaiting.isEmpty()) {
+        if (seen != null && seen + bindingTtlMs <= now && !waitingEvents().iterator().hasNext()) {
             // the container has been quiet for the whole TTL: forget it
             bindings.clear();
             lastSeen.clear();
@@ -172,34 +159,41 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         bindings.put(event.containerId, known != null && known.samePod(seen) ? known.mergedWith(seen) : seen);
     }
 
-    /** Releases waiting events of this key that the bindings learned so far can now resolve. */
-    private void releaseResolvable() throws Exception {
-        Iterable<SecurityEvent> current = waiting.get();
-        if (current == null) {
-            return;
-        }
+    /**
+     * Releases the waiting events of this key that the bindings learned so far resolve (or show to be ambiguous),
+     * and, once event time has reached the end of their wait, the rest with an unknown pod rather than dropping
+     * them.
+     */
+    private void releaseWaiting(long eventTimeNow) throws Exception {
         List<SecurityEvent> stillWaiting = new ArrayList<>();
         boolean released = false;
-        for (SecurityEvent e : current) {
+        for (SecurityEvent e : waitingEvents()) {
             Resolution r = resolve(e.containerId);
-            if (r.binding != null || r.ambiguous) {
-                SecurityEvent out = e;
-                if (r.binding != null) {
-                    out = e.copy();
-                    r.binding.applyTo(out);
-                    resolvedLate.inc();
-                } else {
-                    ambiguous.inc();
-                }
-                emitReleased(out);
-                released = true;
+            if (r.binding != null) {
+                SecurityEvent enriched = e.copy();
+                r.binding.applyTo(enriched);
+                resolvedLate.inc();
+                emitReleased(enriched);
+            } else if (r.ambiguous) {
+                ambiguous.inc();
+                emitReleased(e);
+            } else if (e.eventTime + resolveWaitMs <= eventTimeNow) {
+                unresolved.inc();
+                emitReleased(e);
             } else {
                 stillWaiting.add(e);
+                continue;
             }
+            released = true;
         }
         if (released) {
             waiting.update(stillWaiting);
         }
+    }
+
+    private Iterable<SecurityEvent> waitingEvents() throws Exception {
+        Iterable<SecurityEvent> current = waiting.get();
+        return current == null ? List.of() : current;
     }
 
     private Resolution resolve(String containerId) throws Exception {
