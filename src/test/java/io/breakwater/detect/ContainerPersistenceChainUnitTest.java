@@ -13,6 +13,8 @@ import io.breakwater.event.EventKind;
 import io.breakwater.event.SecurityEvent;
 import io.breakwater.event.TelemetrySource;
 import io.breakwater.finding.Finding;
+import io.breakwater.ingest.DeadLetter;
+import io.breakwater.job.LateEventToDeadLetter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +26,10 @@ import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.api.operators.StreamMap;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.Test;
 
 /** The chain pattern on Flink's CEP operator, driven event by event and watermark by watermark. */
@@ -109,6 +114,30 @@ class ContainerPersistenceChainUnitTest {
         }
     }
 
+    @Test
+    void anEventBehindTheWatermarkBecomesALateDeadLetterInsteadOfVanishing() throws Exception {
+        OutputTag<SecurityEvent> late = new OutputTag<>("late", TypeInformation.of(SecurityEvent.class));
+        Pattern<SecurityEvent, ?> chain = Detections.containerPersistenceChain(WITHIN, Duration.ZERO, INTERNAL);
+        try (var harness = harness(chain, late)) {
+            harness.processWatermark(10_000);
+            SecurityEvent old = exec(5_000, POD_A, "exec-late");
+            harness.processElement(old, old.eventTime);
+            List<SecurityEvent> dropped = harness.getSideOutput(late).stream().map(r -> r.getValue()).toList();
+            assertEquals(List.of(old), dropped);
+
+            DeadLetter d;
+            try (var toDeadLetter = new OneInputStreamOperatorTestHarness<>(
+                    new StreamMap<>(new LateEventToDeadLetter(Detections.CHAIN)))) {
+                toDeadLetter.open();
+                toDeadLetter.processElement(dropped.get(0), old.eventTime);
+                d = toDeadLetter.extractOutputValues().get(0);
+            }
+            assertEquals("late", d.reason);
+            assertEquals("exec-late", d.origin);
+            assertTrue(d.detail.contains(Detections.CHAIN), d.detail);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private static List<SecurityEvent> olderHalfChainThenFullChain() {
@@ -124,6 +153,11 @@ class ContainerPersistenceChainUnitTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, SecurityEvent, Finding> harness(
             Pattern<SecurityEvent, ?> pattern) throws Exception {
+        return harness(pattern, null);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, SecurityEvent, Finding> harness(
+            Pattern<SecurityEvent, ?> pattern, OutputTag<SecurityEvent> late) throws Exception {
         DetectionPattern meta = new DetectionPattern();
         meta.id = Detections.CHAIN;
         meta.version = "1";
@@ -134,7 +168,7 @@ class ContainerPersistenceChainUnitTest {
         CepOperator<SecurityEvent, String, Finding> cep = new CepOperator<>(
                 TypeInformation.of(SecurityEvent.class).createSerializer(new SerializerConfigImpl()), false,
                 NFACompiler.compileFactory(pattern, false), new EventOrder(), pattern.getAfterMatchSkipStrategy(),
-                new FindingBuilder(meta, List.of("deploy", "exec", "service", "connect"), "test"), null);
+                new FindingBuilder(meta, List.of("deploy", "exec", "service", "connect"), "test"), late);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(cep, WorkloadNames::keyOf, Types.STRING);
         h.open();
         return h;
