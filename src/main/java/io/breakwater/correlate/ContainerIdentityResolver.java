@@ -26,6 +26,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Maps runtime events' container ids to their pod.
@@ -58,6 +59,9 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
     /** Event times of waiting events across all keys of this subtask (a multiset): what holds the watermark. */
     private transient TreeMap<Long, Integer> heldTimes;
     private transient long lastEmittedWatermark;
+    private transient long inputWatermark;
+    /** The input went idle while events were waiting: idleness is passed on once the last of them is released. */
+    private transient boolean idlenessDeferred;
     private transient Counter resolvedLate;
     private transient Counter unresolved;
     private transient Counter ambiguous;
@@ -72,6 +76,7 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         super.initializeState(context);
         heldTimes = new TreeMap<>();
         lastEmittedWatermark = Long.MIN_VALUE;
+        inputWatermark = Long.MIN_VALUE;
         ListStateDescriptor<SecurityEvent> waitingDescriptor =
                 new ListStateDescriptor<>("waiting-for-pod", TypeInformation.of(SecurityEvent.class));
         if (context.isRestored()) {
@@ -143,14 +148,34 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
+        inputWatermark = mark.getTimestamp();
         if (timeServiceManager != null) {
             timeServiceManager.advanceWatermark(mark);
         }
-        long held = heldTimes.isEmpty() ? mark.getTimestamp() : Math.min(mark.getTimestamp(), heldTimes.firstKey() - 1);
+        emitHeldWatermark();
+    }
+
+    /** Forwards the input watermark, held just below the oldest waiting event. */
+    private void emitHeldWatermark() {
+        long held = heldTimes.isEmpty() ? inputWatermark : Math.min(inputWatermark, heldTimes.firstKey() - 1);
         if (held > lastEmittedWatermark) {
             lastEmittedWatermark = held;
             output.emitWatermark(new Watermark(held));
         }
+    }
+
+    /**
+     * An idle input must not make this operator idle while events wait: downstream, an all-idle valve takes the
+     * highest watermark of its inputs, which would jump past the held one and make the waiting events late.
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle() && !heldTimes.isEmpty()) {
+            idlenessDeferred = true;
+            return;
+        }
+        idlenessDeferred = false;
+        super.processWatermarkStatus(status);
     }
 
     private void learn(SecurityEvent event) throws Exception {
@@ -220,8 +245,8 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
     }
 
     private void emitReleased(SecurityEvent e) {
-        unhold(e.eventTime);
         output.collect(new StreamRecord<>(e, e.eventTime));
+        unhold(e.eventTime);
     }
 
     private void touch(long eventTime) throws Exception {
@@ -240,6 +265,12 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
 
     private void unhold(long t) {
         heldTimes.computeIfPresent(t, (k, n) -> n == 1 ? null : n - 1);
+        if (idlenessDeferred && heldTimes.isEmpty()) {
+            // no watermark will come while the input is idle: pass on the one that was held, then the idleness
+            emitHeldWatermark();
+            idlenessDeferred = false;
+            output.emitWatermarkStatus(WatermarkStatus.IDLE);
+        }
     }
 
     private static final class Resolution {

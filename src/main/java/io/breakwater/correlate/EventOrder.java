@@ -22,7 +22,13 @@ public final class EventOrder implements EventComparator<SecurityEvent> {
             .thenComparing(e -> e.source == null ? "" : e.source.name())
             .thenComparing(e -> Objects.toString(e.rawRef, ""))
             .thenComparing(e -> Objects.toString(e.action, ""))
-            .thenComparing(e -> e.cause == null ? "" : Objects.toString(e.cause.rawRef, ""));
+            // one record can yield several events of one kind (a pod-token use and a secret read)
+            .thenComparing(e -> Objects.toString(e.credentialType, ""))
+            .thenComparing(e -> Objects.toString(e.target, ""))
+            .thenComparing(e -> Objects.toString(e.containerId, ""))
+            .thenComparing(e -> e.cause == null ? "" : Objects.toString(e.cause.rawRef, ""))
+            .thenComparing(e -> e.cause == null ? "" : Objects.toString(e.cause.action, ""))
+            .thenComparing(e -> e.cause == null ? "" : Objects.toString(e.cause.target, ""));
 
     @Override
     public int compare(SecurityEvent a, SecurityEvent b) {

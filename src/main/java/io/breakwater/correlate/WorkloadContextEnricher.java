@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
  * <p>Keyed by {@code <namespace>/<workload>}, in event-time order ({@link EventTimeOrderedFunction}), so an exec
  * that arrives before the deploy it follows still sees it, and the result does not depend on arrival order.
  *
- * <p>The profile is cleared once the workload has not been deployed for {@code profileTtl} of event time.
+ * <p>The profile is cleared once nothing has been heard of the workload for {@code profileTtl} of event time.
  */
 public class WorkloadContextEnricher extends EventTimeOrderedFunction {
     private static final long serialVersionUID = 1L;
@@ -39,13 +39,20 @@ public class WorkloadContextEnricher extends EventTimeOrderedFunction {
     @Override
     protected void onOrderedEvent(SecurityEvent e, OnTimerContext ctx, Collector<SecurityEvent> out) throws Exception {
         WorkloadProfile known = profile.value();
-        if (e.kind == EventKind.WORKLOAD_DEPLOY) {
+        boolean teaches = e.kind == EventKind.WORKLOAD_DEPLOY && !"failure".equals(e.outcome);
+        if (known != null || teaches || e.privileged) {
             if (known == null) {
                 known = new WorkloadProfile();
             }
-            known.learn(e);
+            if (teaches) {
+                // a deploy that was refused (admission, RBAC) never ran: it says nothing about the pods
+                known.learn(e);
+            }
+            known.observe(e);
             profile.update(known);
-            ctx.timerService().registerEventTimeTimer(known.lastDeployTime + profileTtlMs);
+            // one expiry timer a minute of activity, not one an event
+            long expiry = known.lastSeen + profileTtlMs;
+            ctx.timerService().registerEventTimeTimer(expiry - Math.floorMod(expiry, 60_000L) + 60_000L);
         }
         SecurityEvent enriched = e.copy();
         if (known != null) {
@@ -57,8 +64,8 @@ public class WorkloadContextEnricher extends EventTimeOrderedFunction {
     @Override
     protected void onTimerAfterRelease(long timestamp, OnTimerContext ctx) throws Exception {
         WorkloadProfile known = profile.value();
-        if (known != null && known.lastDeployTime + profileTtlMs <= timestamp) {
-            // not redeployed for the whole TTL: the workload is probably gone, and its profile with it
+        if (known != null && known.lastSeen + profileTtlMs <= timestamp) {
+            // nothing heard of the workload for the whole TTL: it is probably gone, and its profile with it
             profile.clear();
         }
     }

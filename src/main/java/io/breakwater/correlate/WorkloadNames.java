@@ -21,6 +21,7 @@ public final class WorkloadNames {
     private static final Pattern CRONJOB_POD = Pattern.compile("^(.+)-\\d{8,}-" + SAFE + "{5}$");
     private static final Pattern CONTROLLER_POD = Pattern.compile("^(.+)-" + SAFE + "{5}$");
     private static final Pattern STATEFUL_POD = Pattern.compile("^(.+)-\\d+$");
+    static final int KEPT_NAME_CHARS = 47;
     private static final Pattern REPLICASET = Pattern.compile("^(.+)-" + SAFE + "{6,10}$");
     /** A CronJob's Job, {@code <cronjob>-<scheduled minute>}: its pods are named as {@link #CRONJOB_POD}. */
     private static final Pattern CRONJOB_JOB = Pattern.compile("^(.+)-\\d{8,}$");
@@ -65,7 +66,17 @@ public final class WorkloadNames {
         } else {
             return null;
         }
-        return e.namespace + "/" + workload;
+        return e.namespace + "/" + cut(workload);
+    }
+
+    /**
+     * Kubernetes cuts a generated pod name's prefix to 58 characters before adding 5 random ones, so the pods of a
+     * workload with a long name carry only its first characters, and no dash before the suffix. The first 47
+     * characters (58 less a dash and the longest pod-template hash) are what every pod of a workload still shows:
+     * keys use no more than that.
+     */
+    private static String cut(String workload) {
+        return workload.length() > KEPT_NAME_CHARS ? workload.substring(0, KEPT_NAME_CHARS) : workload;
     }
 
     /** {@code <namespace>/<pod>}, or null when the pod is unknown. */

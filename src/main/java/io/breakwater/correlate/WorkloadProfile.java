@@ -1,5 +1,6 @@
 package io.breakwater.correlate;
 
+import io.breakwater.event.EventKind;
 import io.breakwater.event.SecurityEvent;
 
 /** What the deploys of one workload said about it. A Flink POJO kept in keyed state. */
@@ -12,8 +13,19 @@ public class WorkloadProfile {
     public String workloadKind;
     public String workloadName;
     public long lastDeployTime;
+    /** Event time of the latest event of any kind about the workload: the profile lives as long as it is busy. */
+    public long lastSeen;
 
     public WorkloadProfile() {}
+
+    /**
+     * What any event says: a runtime sensor reporting the container as privileged makes the workload privileged
+     * even when its deploy came before the job started.
+     */
+    void observe(SecurityEvent e) {
+        privileged |= e.privileged && e.kind != EventKind.WORKLOAD_DEPLOY;
+        lastSeen = Math.max(lastSeen, e.eventTime);
+    }
 
     /** A later deploy of the workload (a Deployment, then its pods) adds to what is known; flags only widen. */
     void learn(SecurityEvent deploy) {

@@ -10,8 +10,11 @@ import org.apache.flink.cep.pattern.conditions.IterativeCondition;
 import org.apache.flink.cep.pattern.conditions.SimpleCondition;
 
 /**
- * The CEP patterns. Each is bounded with {@code within} and uses {@code followedBy} (skip till next match), so a
- * partial match takes the first event that fits each step rather than branching on every repeat.
+ * The CEP patterns. Each is bounded with {@code within}. A step that an attacker can make the first of many
+ * (a decoy deploy before the real one, an exec into another replica or a kubelet exec probe before the real
+ * exec) uses {@code followedByAny}, so every candidate gets its own partial match; the partial matches stay
+ * bounded by the start events and {@code within}. Steps that only need to be seen once in the same pod after
+ * that (service creation, the outbound connection) use {@code followedBy}: the first one that fits.
  *
  * <p>The skip strategy is deliberately {@code noSkip}: Flink CEP holds a completed match back while an older
  * partial match of the same key is still open under any other strategy, which would delay a finished chain
@@ -33,7 +36,7 @@ public final class Detections {
     public static Pattern<SecurityEvent, ?> credentialThenDeploy(Duration within) {
         return Pattern.<SecurityEvent>begin("credential", AfterMatchSkipStrategy.noSkip())
                 .where(new Succeeded(EventKind.CREDENTIAL_ACCESS))
-                .followedBy("deploy").where(new Succeeded(EventKind.WORKLOAD_DEPLOY))
+                .followedByAny("deploy").where(new Succeeded(EventKind.WORKLOAD_DEPLOY))
                 .within(within);
     }
 
@@ -47,7 +50,7 @@ public final class Detections {
             InternalNetworks internal) {
         return Pattern.<SecurityEvent>begin("deploy", AfterMatchSkipStrategy.noSkip())
                 .where(new DeployAfterCredential())
-                .followedBy("exec").where(new Succeeded(EventKind.CONTAINER_EXEC))
+                .followedByAny("exec").where(new Succeeded(EventKind.CONTAINER_EXEC))
                 .followedBy("service").where(new InSamePodAs(EventKind.SERVICE_CREATE, "exec"))
                 .followedBy("connect").where(new ExternalConnection(internal, within.plus(credentialSlack).toMillis()))
                 .within(within);
@@ -65,7 +68,7 @@ public final class Detections {
     public static Pattern<SecurityEvent, ?> podTokenThenPrivilegedExec(Duration within) {
         return Pattern.<SecurityEvent>begin("credential", AfterMatchSkipStrategy.noSkip())
                 .where(new PodTokenUse())
-                .followedBy("exec").where(new PrivilegedExec())
+                .followedByAny("exec").where(new PrivilegedExec())
                 .within(within);
     }
 

@@ -155,7 +155,9 @@ public class AuditEventParser implements TelemetryParser {
             e.credentialType = "service-account-token-request";
             e.target = a.name;
             events.add(e);
-        } else if (verb.equals("create") && sub.isEmpty() && WORKLOAD_KINDS.containsKey(resource)) {
+        } else if (verb.equals("create") && sub.isEmpty() && WORKLOAD_KINDS.containsKey(resource)
+                && queryParameters(a.requestUri, "dryRun").isEmpty()) {
+            // a server-side dry run (kubectl diff, GitOps previews) validates a create that never happens
             events.add(deploy(a, eventTime, WORKLOAD_KINDS.get(resource)));
         }
         if (!resource.equals("secrets")) {

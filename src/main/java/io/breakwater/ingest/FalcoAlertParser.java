@@ -55,13 +55,15 @@ public class FalcoAlertParser implements TelemetryParser {
         SecurityEvent base = new SecurityEvent(eventTime, TelemetrySource.FALCO, EventKind.OBSERVATION);
         base.sensorRule = text(record, "rule");
         base.rawRef = FORMAT + ":" + JsonSupport.sha256Prefix(record.toString(), 16);
-        base.outcome = outcome(f.get("evt.res"));
+        base.outcome = k8sAudit ? httpOutcome(f.get("ka.response.code")) : outcome(f.get("evt.res"));
         base.node = firstNonNull(text(record, "hostname"), f.get("evt.hostname"));
         base.namespace = f.get("k8s.ns.name");
         base.pod = f.get("k8s.pod.name");
         base.containerId = ContainerIds.normalise(f.get("container.id"));
         base.container = base.containerId == null ? null : f.get("container.name");
         base.image = image(f);
+        // the runtime's own word on privilege: it covers workloads deployed before the job saw their deploy
+        base.privileged = base.containerId != null && "true".equals(f.get("container.privileged"));
         return k8sAudit ? classifyAudit(base, f) : classifySyscall(base, f);
     }
 
@@ -193,6 +195,15 @@ public class FalcoAlertParser implements TelemetryParser {
         }
         String tag = f.get("container.image.tag");
         return tag == null ? repository : repository + ":" + tag;
+    }
+
+    /** k8saudit alerts carry the API server's response code: a denied request is not a successful step. */
+    private static String httpOutcome(String code) {
+        if (code == null || !code.matches("\\d{3}")) {
+            return "unknown";
+        }
+        int c = Integer.parseInt(code);
+        return c < 400 ? "success" : "failure";
     }
 
     private static String outcome(String evtRes) {

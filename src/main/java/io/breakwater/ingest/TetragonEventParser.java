@@ -75,6 +75,8 @@ public class TetragonEventParser implements TelemetryParser {
         e.pod = text(pod, "name");
         e.container = text(pod, "container", "name");
         e.image = text(pod, "container", "image", "name");
+        // Tetragon 1.1+ reports the container's security context: privilege seen at runtime, deploy or not
+        e.privileged = at(pod, "container", "security_context", "privileged").asBoolean(false);
         String fullId = ContainerIds.normalise(text(pod, "container", "id"));
         e.containerId = fullId != null ? fullId : ContainerIds.normalise(text(process, "docker"));
         e.workloadName = text(pod, "workload");

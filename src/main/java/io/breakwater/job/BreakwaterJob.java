@@ -100,6 +100,12 @@ public final class BreakwaterJob {
                 "file-telemetry").uid("file-telemetry");
     }
 
+    /** Unique per job and cluster by default: two jobs sharing a broker must not fence each other's transactions. */
+    private static String transactionalIdPrefix(JobSettings settings) {
+        String prefix = settings.get("kafka.transactional-id-prefix");
+        return prefix != null ? prefix : settings.get("name") + "-" + settings.get("cluster.name");
+    }
+
     private static OffsetsInitializer startingOffsets(String mode) {
         return switch (mode) {
             case "earliest" -> OffsetsInitializer.earliest();
@@ -127,7 +133,7 @@ public final class BreakwaterJob {
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(schema)
                 .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
-                .setTransactionalIdPrefix(settings.get("kafka.transactional-id-prefix") + "-" + idSuffix)
+                .setTransactionalIdPrefix(transactionalIdPrefix(settings) + "-" + idSuffix)
                 .build();
     }
 }

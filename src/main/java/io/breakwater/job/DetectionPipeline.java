@@ -82,8 +82,10 @@ public final class DetectionPipeline {
 
         // at most one credential use per principal and credential per window: see CredentialUseCoalescer
         Duration coalesce = settings.duration("time.credential-coalesce-window");
+        // failed uses are dropped before coalescing: a denied probe must not stand in for the successful use after it
         DataStream<SecurityEvent> credentialUses = resolved
-                .filter(e -> e.kind == EventKind.CREDENTIAL_ACCESS && e.principal != null)
+                .filter(e -> e.kind == EventKind.CREDENTIAL_ACCESS && e.principal != null
+                        && !"failure".equals(e.outcome))
                 .name("credential-events").uid("credential-events")
                 .keyBy(CredentialUseCoalescer::keyOf)
                 .process(new CredentialUseCoalescer(coalesce), EVENT)
@@ -103,7 +105,9 @@ public final class DetectionPipeline {
 
         // everything that happens to a workload, in event-time order, told what its deploys said
         DataStream<SecurityEvent> workloadEvents = resolved
-                .filter(e -> e.kind != EventKind.CREDENTIAL_ACCESS && e.kind != EventKind.OBSERVATION
+                .filter(e -> e.kind != EventKind.CREDENTIAL_ACCESS
+                        // of the identity facts, only a runtime's report of a privileged container teaches anything
+                        && (e.kind != EventKind.OBSERVATION || e.privileged)
                         && WorkloadNames.keyOf(e) != null)
                 .name("workload-events").uid("workload-events")
                 .union(deploysAfterCredential)
@@ -114,7 +118,9 @@ public final class DetectionPipeline {
         InternalNetworks internal = internalNetworks();
         List<DataStream<Finding>> findings = new ArrayList<>();
         findings.add(findings(Detections.CHAIN, List.of("deploy", "exec", "service", "connect"),
-                workloadEvents.keyBy(WorkloadNames::keyOf),
+                workloadEvents.filter(e -> e.kind != EventKind.OBSERVATION)
+                        .name("chain-events").uid("chain-events")
+                        .keyBy(WorkloadNames::keyOf),
                 Detections.containerPersistenceChain(within(Detections.CHAIN), coalesce, internal)));
         findings.add(findings(Detections.EXEC_THEN_SERVICE, List.of("exec", "service"),
                 workloadEvents.filter(e -> WorkloadNames.podKeyOf(e) != null
@@ -171,7 +177,9 @@ public final class DetectionPipeline {
                 .name("audit-events").uid("audit-events");
         DataStream<SecurityEvent> others = events.filter(e -> e.source != TelemetrySource.K8S_AUDIT)
                 .name("runtime-events").uid("runtime-events");
-        return firstPerKey(audit, "audit-stages", e -> e.rawRef + "|" + e.kind + "|" + e.containerId,
+        // one request can mean several events: a pod-token use and a secret read, one fact per container
+        return firstPerKey(audit, "audit-stages",
+                e -> e.rawRef + "|" + e.kind + "|" + e.credentialType + "|" + e.containerId,
                 settings.duration("time.audit-stage-window"), EVENT).union(others);
     }
 

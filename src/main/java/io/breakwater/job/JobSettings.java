@@ -53,7 +53,6 @@ public final class JobSettings implements Serializable {
             Map.entry("kafka.group-id", "breakwater"),
             Map.entry("kafka.starting-offsets", "committed"),
             Map.entry("kafka.delivery-guarantee", "at-least-once"),
-            Map.entry("kafka.transactional-id-prefix", "breakwater"),
             Map.entry("time.out-of-orderness", "30s"),
             Map.entry("time.idleness", "1m"),
             Map.entry("time.container-resolve-wait", "30s"),

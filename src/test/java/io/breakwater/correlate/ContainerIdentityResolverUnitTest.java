@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +75,21 @@ class ContainerIdentityResolverUnitTest {
 
         harness.processWatermark(new Watermark(25_000));
         assertEquals(List.of(9_999L, 25_000L), watermarks(), "released: the watermark goes on");
+    }
+
+    @Test
+    void anIdleInputDoesNotMakeTheOperatorIdleWhileEventsWait() throws Exception {
+        process(runtime(10_000, EventKind.SERVICE_CREATE, "falco:early", FALCO_ID));
+        harness.processWatermark(new Watermark(20_000));
+        harness.processWatermarkStatus(WatermarkStatus.IDLE);
+        assertEquals(List.of(new Watermark(9_999)), new ArrayList<>(harness.getOutput()),
+                "idle would let a downstream valve jump past the held watermark");
+
+        process(fact(21_000, FULL, "metrics-agent-7c6d9f8b5-qz4tw"));
+        List<Object> output = new ArrayList<>(harness.getOutput());
+        int released = indexOfRecord(output, "falco:early");
+        assertEquals(new Watermark(20_000), output.get(released + 1), "the held watermark goes on after the event");
+        assertEquals(WatermarkStatus.IDLE, output.get(released + 2), "then the idleness");
     }
 
     @Test
@@ -146,6 +162,15 @@ class ContainerIdentityResolverUnitTest {
 
     private void process(SecurityEvent e) throws Exception {
         harness.processElement(e, e.eventTime);
+    }
+
+    private static int indexOfRecord(List<Object> output, String rawRef) {
+        for (int i = 0; i < output.size(); i++) {
+            if (output.get(i) instanceof StreamRecord<?> r && rawRef.equals(((SecurityEvent) r.getValue()).rawRef)) {
+                return i;
+            }
+        }
+        throw new AssertionError(rawRef + " not emitted: " + output);
     }
 
     private List<SecurityEvent> values() {

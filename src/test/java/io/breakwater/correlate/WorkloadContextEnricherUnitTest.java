@@ -53,16 +53,46 @@ class WorkloadContextEnricherUnitTest {
     }
 
     @Test
-    void theProfileIsForgottenWhenTheWorkloadWasNotDeployedForTheTtl() throws Exception {
+    void theProfileLivesWhileTheWorkloadIsBusyAndIsForgottenAfterTheTtlOfSilence() throws Exception {
         harness.processElement(privilegedDeploy(1_000), 1_000);
-        harness.processWatermark(1_000 + TTL);
+        SecurityEvent busy = execAt(TTL - 1_000, "exec-while-busy");
+        harness.processElement(busy, busy.eventTime);
+        harness.processWatermark(1_000 + TTL + 60_000);
+        assertTrue(harness.numKeyedStateEntries() > 0, "a day after the deploy, but the workload was busy since");
+
+        // expiry timers are coalesced to the minute after the TTL
+        harness.processWatermark(TTL - 1_000 + TTL + 60_000);
         assertEquals(0, harness.numKeyedStateEntries(), "profile and buffer cleared");
 
-        SecurityEvent later = inPod(event(2_000 + TTL, TelemetrySource.K8S_AUDIT, EventKind.CONTAINER_EXEC, "late-exec"),
-                "payments", "metrics-agent-7c6d9f8b5-qz4tw");
+        SecurityEvent later = execAt(3 * TTL, "late-exec");
         harness.processElement(later, later.eventTime);
-        harness.processWatermark(2_000 + TTL);
-        assertFalse(harness.extractOutputValues().get(1).privileged);
+        harness.processWatermark(3 * TTL);
+        assertFalse(harness.extractOutputValues().get(2).privileged);
+    }
+
+    @Test
+    void privilegeReportedByTheRuntimeCountsAndARefusedDeployDoesNot() throws Exception {
+        SecurityEvent refused = privilegedDeploy(1_000);
+        refused.outcome = "failure";
+        harness.processElement(refused, 1_000);
+        SecurityEvent exec = execAt(2_000, "exec-after-refused-deploy");
+        harness.processElement(exec, exec.eventTime);
+        SecurityEvent runtime = inPod(event(3_000, TelemetrySource.FALCO, EventKind.OBSERVATION, "falco-fact"),
+                "payments", "metrics-agent-7c6d9f8b5-qz4tw");
+        runtime.privileged = true;
+        harness.processElement(runtime, runtime.eventTime);
+        SecurityEvent later = execAt(4_000, "exec-after-runtime-fact");
+        harness.processElement(later, later.eventTime);
+        harness.processWatermark(4_000);
+
+        List<SecurityEvent> out = harness.extractOutputValues();
+        assertFalse(out.get(1).privileged, "a deploy admission refused never ran");
+        assertTrue(out.get(3).privileged, "the runtime saw a privileged container");
+    }
+
+    private static SecurityEvent execAt(long t, String ref) {
+        return inPod(event(t, TelemetrySource.K8S_AUDIT, EventKind.CONTAINER_EXEC, ref),
+                "payments", "metrics-agent-7c6d9f8b5-qz4tw");
     }
 
     private static SecurityEvent privilegedDeploy(long t) {

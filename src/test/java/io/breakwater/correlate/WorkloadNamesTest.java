@@ -137,4 +137,27 @@ class WorkloadNamesTest {
         e.pod = pod;
         return e;
     }
+
+    /** Kubernetes' own naming: generateName cut to 58 characters, then 5 random ones, no dash when cut. */
+    private static String generatedPodName(String owner, String hash) {
+        String prefix = owner + "-" + (hash == null ? "" : hash + "-");
+        return prefix.substring(0, Math.min(prefix.length(), 58)) + "qz4tw";
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {40, 46, 47, 48, 52, 60})
+    void aLongDeploymentAndItsCutPodNamesMeetUnderOneKey(int length) {
+        String name = ("payments-metrics-agent-with-a-very-long-descriptive-name-x").repeat(2).substring(0, length);
+        String pod = generatedPodName(name, "7c6d9f8b5");
+        assertEquals(WorkloadNames.keyOf(deploy("prod", "Deployment", name, null)),
+                WorkloadNames.keyOf(podEvent("prod", pod)), pod);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {45, 52, 58, 62})
+    void aLongDaemonSetAndItsCutPodNamesMeetUnderOneKey(int length) {
+        String name = ("node-exporter-for-the-observability-stack-of-the-cluster-x").repeat(2).substring(0, length);
+        assertEquals(WorkloadNames.keyOf(deploy("prod", "DaemonSet", name, null)),
+                WorkloadNames.keyOf(podEvent("prod", generatedPodName(name, null))));
+    }
 }

@@ -162,6 +162,21 @@ class AuditEventParserTest {
     }
 
     @Test
+    void aServerSideDryRunCreateIsNotADeploy() throws Exception {
+        String record = """
+            {"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","auditID":"c-dry",
+             "requestURI":"/apis/apps/v1/namespaces/default/deployments?dryRun=All&fieldManager=kubectl-client-side-apply",
+             "stageTimestamp":"2025-03-04T10:17:00Z","user":{"username":"argocd"},
+             "objectRef":{"resource":"deployments","namespace":"default","name":"web","apiGroup":"apps"},
+             "responseStatus":{"code":201},
+             "requestObject":{"kind":"Deployment","metadata":{"name":"web"},
+               "spec":{"template":{"spec":{"containers":[{"name":"w","image":"nginx"}]}}}}}
+            """;
+        assertTrue(parser.parse(json(record)).isEmpty());
+        assertEquals(1, parser.parse(json(record.replace("dryRun=All&", ""))).size(), "the same create for real");
+    }
+
+    @Test
     void cronJobSpecIsReadFromTheJobTemplate() throws Exception {
         String record = """
             {"kind":"Event","verb":"create","auditID":"c-2","stageTimestamp":"2025-03-04T10:17:00Z",

@@ -144,6 +144,11 @@ class FalcoAlertParserTest {
         assertEquals("api-0", e.pod);
         assertEquals("dev-alice", e.principal);
         assertEquals("bash", e.process.binary);
+        assertEquals("unknown", e.outcome);
+        String denied = exec.replace("\"ka.verb\":\"get\"", "\"ka.verb\":\"get\",\"ka.response.code\":\"403\"");
+        assertEquals("failure", single(parser.parse(json(denied)), EventKind.CONTAINER_EXEC).outcome);
+        String allowed = exec.replace("\"ka.verb\":\"get\"", "\"ka.verb\":\"get\",\"ka.response.code\":\"101\"");
+        assertEquals("success", single(parser.parse(json(allowed)), EventKind.CONTAINER_EXEC).outcome);
 
         String secrets = exec.replace("\"pods\"", "\"secrets\"").replace("\"exec\"", "null")
                 .replace("\"api-0\"", "\"db-creds\"").replace("k8s_audit", "k8saudit");

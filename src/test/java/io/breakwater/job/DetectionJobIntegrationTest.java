@@ -102,6 +102,20 @@ class DetectionJobIntegrationTest {
     }
 
     @Test
+    void deniedProbesWithTheSameTokenDoNotHideTheSuccessfulUses() throws Exception {
+        // an attacker's 403s just before each real use must not stand in for them when uses are coalesced
+        List<String> records = new ArrayList<>(recordsInEventTimeOrder(SCENARIO));
+        String secretRead = records.get(indexOf(records, "\"stage\":\"ResponseComplete\"", "registry-creds"));
+        for (String at : new String[] {"2026-11-20T09:09:59", "2026-11-20T09:14:59"}) {
+            records.add(0, secretRead.replace("5f0d6c1e-8a2b-4c7d-9e3f-1a2b3c4d5e01", "denied-probe-" + at)
+                    .replace("\"verb\":\"get\"", "\"verb\":\"list\"").replace("\"code\":200", "\"code\":403")
+                    .replaceAll("2026-11-20T09:10:00", at));
+        }
+        Map<String, JsonNode> findings = byPattern(run(write("denied-probes", records), "unbounded", "denied").findings);
+        assertEquals(List.of(CHAIN, EXEC_THEN_SERVICE, TOKEN_THEN_EXEC), findings.keySet().stream().sorted().toList());
+    }
+
+    @Test
     void theChainsBoundIsConfigurableAndEnforced() throws Exception {
         // the bundled chain spans about eight minutes from credential use to the first beacon
         Map<String, JsonNode> findings = byPattern(run(SCENARIO, "unbounded", "short-bound",
