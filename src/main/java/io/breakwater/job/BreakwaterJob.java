@@ -6,7 +6,9 @@ import io.breakwater.ingest.DeadLetter;
 import io.breakwater.sink.DeadLetterJson;
 import io.breakwater.sink.JsonLinesSink;
 import io.breakwater.source.KafkaRecordReader;
-import io.breakwater.source.RawRecord;
+import io.breakwater.ingest.TelemetryNormalizer;
+import io.breakwater.source.NormalisedRecord;
+import io.breakwater.source.RecordNormaliser;
 import io.breakwater.source.TelemetryFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -82,21 +84,22 @@ public final class BreakwaterJob {
         }
     }
 
-    private static DataStream<RawRecord> source(StreamExecutionEnvironment env, JobSettings settings) {
+    private static DataStream<NormalisedRecord> source(StreamExecutionEnvironment env, JobSettings settings) {
         int maxChars = settings.integer("limits.max-record-chars");
+        RecordNormaliser normaliser = new RecordNormaliser(new TelemetryNormalizer(maxChars,
+                settings.integer("limits.dead-letter-raw-chars")));
+        WatermarkStrategy<NormalisedRecord> watermarks = DetectionPipeline.watermarks(settings);
         if (settings.kafkaInput()) {
-            KafkaSource<RawRecord> kafka = KafkaSource.<RawRecord>builder()
+            KafkaSource<NormalisedRecord> kafka = KafkaSource.<NormalisedRecord>builder()
                     .setBootstrapServers(settings.get("kafka.bootstrap-servers"))
                     .setTopics(settings.list("kafka.input-topics"))
                     .setGroupId(settings.get("kafka.group-id"))
                     .setStartingOffsets(startingOffsets(settings.get("kafka.starting-offsets")))
-                    .setDeserializer(new KafkaRecordReader(maxChars))
+                    .setDeserializer(new KafkaRecordReader(maxChars, normaliser))
                     .build();
-            // watermarks are made after parsing, where event time is known (see DetectionPipeline)
-            return env.fromSource(kafka, WatermarkStrategy.noWatermarks(), "kafka-telemetry")
-                    .uid("kafka-telemetry");
+            return env.fromSource(kafka, watermarks, "kafka-telemetry").uid("kafka-telemetry");
         }
-        return env.fromSource(TelemetryFiles.source(settings.inputPaths(), maxChars), WatermarkStrategy.noWatermarks(),
+        return env.fromSource(TelemetryFiles.source(settings.inputPaths(), maxChars, normaliser), watermarks,
                 "file-telemetry").uid("file-telemetry");
     }
 

@@ -19,8 +19,7 @@ import io.breakwater.event.TelemetrySource;
 import io.breakwater.finding.Finding;
 import io.breakwater.ingest.ContainerIds;
 import io.breakwater.ingest.DeadLetter;
-import io.breakwater.ingest.TelemetryNormalizer;
-import io.breakwater.source.RawRecord;
+import io.breakwater.source.NormalisedRecord;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 
 /**
- * The detection graph: raw records → normalise → event time → correlate → CEP → findings, with every
+ * The detection graph: normalised records → events → correlate → CEP → findings, with every
  * unusable or late record on the dead-letter stream. Sources and sinks are the caller's ({@link BreakwaterJob}
  * in production, tests elsewhere), so tests run exactly this graph. docs/architecture.md draws it.
  */
@@ -72,12 +71,13 @@ public final class DetectionPipeline {
                 Detections.CREDENTIAL_THEN_DEPLOY);
     }
 
-    public static Outputs build(DataStream<RawRecord> records, JobSettings settings) {
+    /** @param records normalised records with their timestamps and watermarks from the source ({@link #watermarks}) */
+    public static Outputs build(DataStream<NormalisedRecord> records, JobSettings settings) {
         return new DetectionPipeline(settings).wire(records);
     }
 
-    private Outputs wire(DataStream<RawRecord> records) {
-        DataStream<SecurityEvent> events = withEventTime(normalise(records));
+    private Outputs wire(DataStream<NormalisedRecord> records) {
+        DataStream<SecurityEvent> events = unpack(records);
         DataStream<SecurityEvent> resolved = resolveContainers(dedupeAuditStages(events));
 
         // at most one credential use per principal and credential per window: see CredentialUseCoalescer
@@ -147,28 +147,27 @@ public final class DetectionPipeline {
         return new Outputs(unique, rejected);
     }
 
-    private DataStream<SecurityEvent> normalise(DataStream<RawRecord> records) {
-        TelemetryNormalizer normalizer = new TelemetryNormalizer(settings.integer("limits.max-record-chars"),
-                settings.integer("limits.dead-letter-raw-chars"));
+    private DataStream<SecurityEvent> unpack(DataStream<NormalisedRecord> records) {
         SingleOutputStreamOperator<SecurityEvent> events = records
-                .process(new NormaliseRecords(normalizer, settings.get("cluster.name"), DEAD_LETTERS), EVENT)
+                .process(new UnpackRecords(settings.get("cluster.name"), DEAD_LETTERS), EVENT)
                 .name("normalise").uid("normalise");
         deadLetters.add(events.getSideOutput(DEAD_LETTERS));
         return events;
     }
 
     /**
-     * Timestamps come from the parsed events, so watermarks are generated after normalisation, per parallel
-     * instance, with the configured out-of-orderness bound and idleness (an idle partition must not stall every
-     * pattern). {@code unbounded} is for file replays: order is established only at the end of input.
+     * Watermarks are made at the source, from the event time normalisation found in each record, so a Kafka
+     * source keeps one per partition: partitions read at different speeds (a backlog after a restart) do not make
+     * each other's events late. The bound is {@code time.out-of-orderness}, a quiet partition goes idle after
+     * {@code time.idleness}; {@code unbounded} is for file replays: order is established at the end of input.
      */
-    private DataStream<SecurityEvent> withEventTime(DataStream<SecurityEvent> events) {
-        WatermarkStrategy<SecurityEvent> strategy = settings.unboundedOutOfOrderness()
+    public static WatermarkStrategy<NormalisedRecord> watermarks(JobSettings settings) {
+        WatermarkStrategy<NormalisedRecord> strategy = settings.unboundedOutOfOrderness()
                 ? WatermarkStrategy.noWatermarks()
-                : WatermarkStrategy.<SecurityEvent>forBoundedOutOfOrderness(settings.duration("time.out-of-orderness"))
+                : WatermarkStrategy.<NormalisedRecord>forBoundedOutOfOrderness(
+                                settings.duration("time.out-of-orderness"))
                         .withIdleness(settings.duration("time.idleness"));
-        return events.assignTimestampsAndWatermarks(strategy.withTimestampAssigner((e, previous) -> e.eventTime))
-                .name("event-time").uid("event-time");
+        return strategy.withTimestampAssigner((r, previous) -> r.eventTime);
     }
 
     /** The API server logs one request once per stage: let each request's events through once. */

@@ -7,25 +7,31 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * One Kafka message value is one telemetry record. Never fails: an empty or oversized value becomes a record
- * that the normaliser sends to the dead letters, with its topic, partition and offset as origin.
+ * One Kafka message value is one telemetry record, normalised here so the source knows its event time and keeps
+ * a watermark per partition. Never fails: an empty, oversized or unusable value becomes a dead letter with its
+ * topic, partition and offset as origin.
  */
-public class KafkaRecordReader implements KafkaRecordDeserializationSchema<RawRecord> {
+public class KafkaRecordReader implements KafkaRecordDeserializationSchema<NormalisedRecord> {
     private static final long serialVersionUID = 1L;
 
     private final int maxRecordChars;
+    private final RecordNormaliser normaliser;
 
-    public KafkaRecordReader(int maxRecordChars) {
+    public KafkaRecordReader(int maxRecordChars, RecordNormaliser normaliser) {
         this.maxRecordChars = maxRecordChars;
+        this.normaliser = normaliser;
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RawRecord> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<NormalisedRecord> out) {
+        out.collect(normaliser.normalise(raw(record)));
+    }
+
+    RawRecord raw(ConsumerRecord<byte[], byte[]> record) {
         byte[] value = record.value();
         String origin = record.topic() + "/" + record.partition() + "@" + record.offset();
         if (value == null) {
-            out.collect(new RawRecord("", origin, 0));
-            return;
+            return new RawRecord("", origin, 0);
         }
         // decode at most limit+1 characters' worth of bytes: enough to see it is oversized, never the whole value
         int keep = Math.min(value.length, (maxRecordChars + 1) * 4);
@@ -34,11 +40,11 @@ public class KafkaRecordReader implements KafkaRecordDeserializationSchema<RawRe
         if (text.length() > maxRecordChars + 1) {
             text = text.substring(0, maxRecordChars + 1);
         }
-        out.collect(new RawRecord(text, origin, size));
+        return new RawRecord(text, origin, size);
     }
 
     @Override
-    public TypeInformation<RawRecord> getProducedType() {
-        return TypeInformation.of(RawRecord.class);
+    public TypeInformation<NormalisedRecord> getProducedType() {
+        return TypeInformation.of(NormalisedRecord.class);
     }
 }

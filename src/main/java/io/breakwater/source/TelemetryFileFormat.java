@@ -15,27 +15,30 @@ import org.apache.flink.connector.file.src.util.RecordAndPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
- * Reads telemetry files for Flink's FileSource, one {@link RawRecord} per JSON value (see {@link JsonRecordSplitter}),
- * each tagged with its origin {@code <path>#<record number>} so a dead letter points at the record to fix.
- * (Flink's stream formats do not see the file's path; this bulk format wraps one and does.)
+ * Reads telemetry files for Flink's FileSource: one record per JSON value (see {@link JsonRecordSplitter}), tagged
+ * with its origin {@code <path>#<record number>} so a dead letter points at the record to fix, and normalised
+ * here, as the Kafka source does, so the source knows its event time. (Flink's stream formats do not see the
+ * file's path; this bulk format wraps one and does.)
  */
-public class TelemetryFileFormat implements BulkFormat<RawRecord, FileSourceSplit> {
+public class TelemetryFileFormat implements BulkFormat<NormalisedRecord, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
 
     private final StreamFormatAdapter<RawRecord> records;
+    private final RecordNormaliser normaliser;
 
-    public TelemetryFileFormat(int maxRecordChars) {
+    public TelemetryFileFormat(int maxRecordChars, RecordNormaliser normaliser) {
         this.records = new StreamFormatAdapter<>(new JsonRecords(maxRecordChars));
+        this.normaliser = normaliser;
     }
 
     @Override
-    public Reader<RawRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
-        return tagged(records.createReader(config, split), split);
+    public Reader<NormalisedRecord> createReader(Configuration config, FileSourceSplit split) throws IOException {
+        return normalised(records.createReader(config, split), split);
     }
 
     @Override
-    public Reader<RawRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
-        return tagged(records.restoreReader(config, split), split);
+    public Reader<NormalisedRecord> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
+        return normalised(records.restoreReader(config, split), split);
     }
 
     @Override
@@ -44,29 +47,32 @@ public class TelemetryFileFormat implements BulkFormat<RawRecord, FileSourceSpli
     }
 
     @Override
-    public TypeInformation<RawRecord> getProducedType() {
-        return TypeInformation.of(RawRecord.class);
+    public TypeInformation<NormalisedRecord> getProducedType() {
+        return TypeInformation.of(NormalisedRecord.class);
     }
 
-    private static Reader<RawRecord> tagged(Reader<RawRecord> reader, FileSourceSplit split) {
+    private Reader<NormalisedRecord> normalised(Reader<RawRecord> reader, FileSourceSplit split) {
         java.net.URI uri = split.path().toUri();
         String path = uri.getScheme() == null || "file".equals(uri.getScheme()) ? uri.getPath() : uri.toString();
         return new Reader<>() {
             @Override
-            public RecordIterator<RawRecord> readBatch() throws IOException {
+            public RecordIterator<NormalisedRecord> readBatch() throws IOException {
                 RecordIterator<RawRecord> batch = reader.readBatch();
                 if (batch == null) {
                     return null;
                 }
                 return new RecordIterator<>() {
                     @Override
-                    public RecordAndPosition<RawRecord> next() {
+                    public RecordAndPosition<NormalisedRecord> next() {
                         RecordAndPosition<RawRecord> next = batch.next();
-                        if (next != null) {
-                            // the skip count is the number of records read from the split, this one included
-                            next.getRecord().origin = path + "#" + next.getRecordSkipCount();
+                        if (next == null) {
+                            return null;
                         }
-                        return next;
+                        RawRecord raw = next.getRecord();
+                        // the skip count is the number of records read from the split, this one included
+                        raw.origin = path + "#" + next.getRecordSkipCount();
+                        return new RecordAndPosition<>(normaliser.normalise(raw), next.getOffset(),
+                                next.getRecordSkipCount());
                     }
 
                     @Override

@@ -27,7 +27,8 @@ public final class TelemetryFiles {
 
     private TelemetryFiles() {}
 
-    public static FileSource<RawRecord> source(List<String> inputPaths, int maxRecordChars) {
+    public static FileSource<NormalisedRecord> source(List<String> inputPaths, int maxRecordChars,
+            RecordNormaliser normaliser) {
         Set<String> named = new TreeSet<>();
         List<String> skipped = new ArrayList<>();
         for (String p : inputPaths) {
@@ -47,7 +48,7 @@ public final class TelemetryFiles {
                 .map(p -> new org.apache.flink.core.fs.Path(Path.of(p).toAbsolutePath().normalize().toUri()))
                 .toArray(org.apache.flink.core.fs.Path[]::new);
         NamedOrVisible filter = new NamedOrVisible(named);
-        return FileSource.forBulkFileFormat(new TelemetryFileFormat(maxRecordChars), roots)
+        return FileSource.forBulkFileFormat(new TelemetryFileFormat(maxRecordChars, normaliser), roots)
                 .setFileEnumerator(() -> new NonSplittingRecursiveEnumerator(filter))
                 .build();
     }

@@ -8,6 +8,7 @@ import io.breakwater.event.Evidence;
 import io.breakwater.event.SecurityEvent;
 import io.breakwater.finding.Finding;
 import io.breakwater.ingest.DeadLetter;
+import io.breakwater.source.NormalisedRecord;
 import io.breakwater.source.RawRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -21,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WireTypesTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {RawRecord.class, SecurityEvent.class, Evidence.class, Finding.class, DeadLetter.class,
+    @ValueSource(classes = {RawRecord.class, NormalisedRecord.class, SecurityEvent.class, Evidence.class, Finding.class, DeadLetter.class,
             PodBinding.class, WorkloadProfile.class})
     void isAFlinkPojo(Class<?> type) {
         assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(type), type + " would fall back to Kryo");

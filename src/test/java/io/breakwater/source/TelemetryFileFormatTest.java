@@ -23,14 +23,15 @@ class TelemetryFileFormatTest {
         String big = "{\"p\":\"" + "y".repeat(100) + "\"}";
         Files.writeString(file, "\uFEFF{\"user\":\"Jürgen ✓\"}\n" + big + "\nnot json\n{\"z\":1}\n", StandardCharsets.UTF_8);
 
-        TelemetryFileFormat format = new TelemetryFileFormat(30);
-        List<RawRecord> records = new ArrayList<>();
+        TelemetryFileFormat format = new TelemetryFileFormat(30,
+                new RecordNormaliser(new io.breakwater.ingest.TelemetryNormalizer(30, 4096)));
+        List<NormalisedRecord> records = new ArrayList<>();
         FileSourceSplit split = new FileSourceSplit("0", new org.apache.flink.core.fs.Path(file.toUri()), 0,
                 Files.size(file), 0, Files.size(file));
-        try (BulkFormat.Reader<RawRecord> reader = format.createReader(new Configuration(), split)) {
-            for (BulkFormat.RecordIterator<RawRecord> batch = reader.readBatch(); batch != null;
+        try (BulkFormat.Reader<NormalisedRecord> reader = format.createReader(new Configuration(), split)) {
+            for (BulkFormat.RecordIterator<NormalisedRecord> batch = reader.readBatch(); batch != null;
                     batch = reader.readBatch()) {
-                for (RecordAndPosition<RawRecord> r = batch.next(); r != null; r = batch.next()) {
+                for (RecordAndPosition<NormalisedRecord> r = batch.next(); r != null; r = batch.next()) {
                     records.add(r.getRecord());
                 }
                 batch.releaseBatch();
@@ -39,13 +40,16 @@ class TelemetryFileFormatTest {
 
         assertEquals(4, records.size());
         for (int i = 0; i < records.size(); i++) {
-            assertEquals(file.toUri().getPath() + "#" + (i + 1), records.get(i).origin, "file and record number");
+            assertEquals(file.toUri().getPath() + "#" + (i + 1), records.get(i).deadLetter.origin,
+                    "file and record number");
         }
-        assertEquals("{\"user\":\"Jürgen ✓\"}", records.get(0).text);
-        assertEquals(31, records.get(1).text.length());
-        assertEquals(big.length(), records.get(1).size);
-        assertEquals("not json", records.get(2).text);
-        assertEquals("{\"z\":1}", records.get(3).text);
-        assertEquals(RawRecord.class, format.getProducedType().getTypeClass());
+        assertEquals("unknown-format", records.get(0).deadLetter.reason);
+        assertEquals("{\"user\":\"Jürgen ✓\"}", records.get(0).deadLetter.raw, "UTF-8 read, BOM skipped");
+        assertEquals("oversized", records.get(1).deadLetter.reason);
+        assertEquals(big.length(), records.get(1).deadLetter.rawBytes);
+        assertEquals("malformed-json", records.get(2).deadLetter.reason);
+        assertEquals("not json", records.get(2).deadLetter.raw);
+        assertEquals("unknown-format", records.get(3).deadLetter.reason);
+        assertEquals(NormalisedRecord.class, format.getProducedType().getTypeClass());
     }
 }

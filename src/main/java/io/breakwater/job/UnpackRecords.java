@@ -2,9 +2,7 @@ package io.breakwater.job;
 
 import io.breakwater.event.SecurityEvent;
 import io.breakwater.ingest.DeadLetter;
-import io.breakwater.ingest.ParseOutcome;
-import io.breakwater.ingest.TelemetryNormalizer;
-import io.breakwater.source.RawRecord;
+import io.breakwater.source.NormalisedRecord;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,20 +13,19 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Raw records in, normalised events out; everything that cannot be used goes to the dead-letter side output with
- * its reason, and is counted per format and per reason ({@code records}, {@code events}, {@code deadLetters}).
+ * Normalised records in, events out; every unusable record goes to the dead-letter side output with its reason.
+ * Counts records per format, events per kind and dead letters per reason ({@code records}, {@code events},
+ * {@code deadLetters}). Events keep the record's timestamp, which the source assigned from their event time.
  */
-public class NormaliseRecords extends ProcessFunction<RawRecord, SecurityEvent> {
+public class UnpackRecords extends ProcessFunction<NormalisedRecord, SecurityEvent> {
     private static final long serialVersionUID = 1L;
 
-    private final TelemetryNormalizer normalizer;
     private final String cluster;
     private final OutputTag<DeadLetter> deadLetters;
     private transient Map<String, Counter> counters;
     private transient MetricGroup metrics;
 
-    public NormaliseRecords(TelemetryNormalizer normalizer, String cluster, OutputTag<DeadLetter> deadLetters) {
-        this.normalizer = normalizer;
+    public UnpackRecords(String cluster, OutputTag<DeadLetter> deadLetters) {
         this.cluster = cluster;
         this.deadLetters = deadLetters;
     }
@@ -40,22 +37,15 @@ public class NormaliseRecords extends ProcessFunction<RawRecord, SecurityEvent> 
     }
 
     @Override
-    public void processElement(RawRecord record, Context ctx, Collector<SecurityEvent> out) {
+    public void processElement(NormalisedRecord record, Context ctx, Collector<SecurityEvent> out) {
         count("records", "all");
-        ParseOutcome outcome = normalizer.normalise(record.text, record.origin);
-        if (outcome.isDeadLetter()) {
-            DeadLetter d = outcome.deadLetter;
-            if (record.truncated()) {
-                // the reader kept only the start of the record: report the size it really had
-                d.rawBytes = Math.max(d.rawBytes, record.size);
-                d.detail = "record of " + record.size + " characters exceeds limits.max-record-chars";
-            }
-            count("deadLetters", d.reason);
-            ctx.output(deadLetters, d);
+        if (record.isDeadLetter()) {
+            count("deadLetters", record.deadLetter.reason);
+            ctx.output(deadLetters, record.deadLetter);
             return;
         }
-        count("records", outcome.format);
-        for (SecurityEvent e : outcome.events) {
+        count("records", record.format);
+        for (SecurityEvent e : record.events) {
             if (e.cluster == null) {
                 e.cluster = cluster;
             }
