@@ -116,9 +116,7 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         }
         Resolution r = resolve(event.containerId);
         if (r.binding != null) {
-            SecurityEvent enriched = event.copy();
-            r.binding.applyTo(enriched);
-            output.collect(record.replace(enriched));
+            output.collect(record.replace(r.binding.appliedTo(event)));
         } else if (r.ambiguous) {
             ambiguous.inc();
             output.collect(record);
@@ -195,10 +193,8 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         for (SecurityEvent e : waitingEvents()) {
             Resolution r = resolve(e.containerId);
             if (r.binding != null) {
-                SecurityEvent enriched = e.copy();
-                r.binding.applyTo(enriched);
                 resolvedLate.inc();
-                emitReleased(enriched);
+                emitReleased(r.binding.appliedTo(e));
             } else if (r.ambiguous) {
                 ambiguous.inc();
                 emitReleased(e);
@@ -253,9 +249,7 @@ public class ContainerIdentityResolver extends AbstractStreamOperator<SecurityEv
         Long seen = lastSeen.value();
         if (seen == null || eventTime > seen) {
             lastSeen.update(eventTime);
-            // rounded up to the minute: a busy container registers one expiry timer a minute, not one an event
-            long expiry = eventTime + bindingTtlMs;
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, expiry - Math.floorMod(expiry, 60_000L) + 60_000L);
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, ExpiryTimers.minuteAfter(eventTime + bindingTtlMs));
         }
     }
 

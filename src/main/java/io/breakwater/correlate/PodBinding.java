@@ -23,8 +23,9 @@ public class PodBinding {
         return b;
     }
 
-    /** Fills what the event does not know yet; never overwrites what a sensor reported. */
-    void applyTo(SecurityEvent e) {
+    /** A copy of the event with what it did not know filled in; never overwrites what a sensor reported. */
+    SecurityEvent appliedTo(SecurityEvent event) {
+        SecurityEvent e = event.copy();
         e.namespace = namespace;
         e.pod = pod;
         if (e.container == null) {
@@ -36,6 +37,7 @@ public class PodBinding {
         if (e.node == null) {
             e.node = node;
         }
+        return e;
     }
 
     /** Keeps details a later sighting adds (a name, an image) without changing which pod this is. */

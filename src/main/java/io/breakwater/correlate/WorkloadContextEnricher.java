@@ -50,9 +50,7 @@ public class WorkloadContextEnricher extends EventTimeOrderedFunction {
             }
             known.observe(e);
             profile.update(known);
-            // one expiry timer a minute of activity, not one an event
-            long expiry = known.lastSeen + profileTtlMs;
-            ctx.timerService().registerEventTimeTimer(expiry - Math.floorMod(expiry, 60_000L) + 60_000L);
+            ctx.timerService().registerEventTimeTimer(ExpiryTimers.minuteAfter(known.lastSeen + profileTtlMs));
         }
         SecurityEvent enriched = e.copy();
         if (known != null) {

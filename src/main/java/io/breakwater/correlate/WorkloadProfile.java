@@ -12,7 +12,6 @@ public class WorkloadProfile {
     public String image;
     public String workloadKind;
     public String workloadName;
-    public long lastDeployTime;
     /** Event time of the latest event of any kind about the workload: the profile lives as long as it is busy. */
     public long lastSeen;
 
@@ -40,7 +39,6 @@ public class WorkloadProfile {
             workloadKind = deploy.workloadKind;
             workloadName = deploy.workloadName;
         }
-        lastDeployTime = Math.max(lastDeployTime, deploy.eventTime);
     }
 
     void applyTo(SecurityEvent e) {
